@@ -1,0 +1,47 @@
+using System;
+using System.Globalization;
+
+namespace SparseGen.Model.Graph;
+
+public enum ActivationKind
+{
+    None,
+    Relu,
+    Clip,
+    Sigmoid,
+    Tanh,
+}
+
+/// <summary>An elementwise activation, standalone or fused into the op that produces its input.</summary>
+public readonly record struct Activation(ActivationKind Kind, float Min = float.NegativeInfinity, float Max = float.PositiveInfinity)
+{
+    public static Activation None => new(ActivationKind.None);
+
+    public static Activation Relu => new(ActivationKind.Relu);
+
+    public static Activation Sigmoid => new(ActivationKind.Sigmoid);
+
+    public static Activation Tanh => new(ActivationKind.Tanh);
+
+    public static Activation Clip(float min, float max) => new(ActivationKind.Clip, min, max);
+
+    /// <summary>The activation in float32, as ONNX Runtime computes it.</summary>
+    public float Apply(float x) => Kind switch
+    {
+        ActivationKind.None => x,
+        ActivationKind.Relu => x > 0f ? x : 0f,
+        ActivationKind.Clip => x < Min ? Min : x > Max ? Max : x,
+        ActivationKind.Sigmoid => (float)(1.0 / (1.0 + Math.Exp(-x))),
+        ActivationKind.Tanh => (float)Math.Tanh(x),
+        _ => throw new InvalidOperationException($"unknown activation {Kind}"),
+    };
+
+    /// <summary>True when f(0) = 0, so a channel that is zero stays zero through it.</summary>
+    public bool KeepsZero => Apply(0f) == 0f;
+
+    public override string ToString() => Kind switch
+    {
+        ActivationKind.Clip => string.Format(CultureInfo.InvariantCulture, "Clip({0}, {1})", Min, Max),
+        _ => Kind.ToString(),
+    };
+}

@@ -1,0 +1,78 @@
+using System;
+using System.IO;
+
+namespace SparseGen.Model.Onnx;
+
+/// <summary>Where the bytes of externally stored tensors come from.</summary>
+public interface IExternalDataSource
+{
+    /// <summary>Reads <paramref name="length"/> bytes (to the end when negative) at <paramref name="offset"/> of <paramref name="location"/>.</summary>
+    byte[] Read(string location, long offset, long length, string tensorName);
+}
+
+/// <summary>
+/// Reads side files from the model's folder, as PyTorch's exporter writes them. A location must be a
+/// plain relative path inside that folder: a model cannot make the reader open files elsewhere.
+/// </summary>
+public sealed class DirectoryExternalDataSource : IExternalDataSource
+{
+    private readonly string _directory;
+
+    public DirectoryExternalDataSource(string directory) => _directory = Path.GetFullPath(directory);
+
+    public byte[] Read(string location, long offset, long length, string tensorName)
+    {
+        var path = Path.GetFullPath(Path.Combine(_directory, location));
+        var root = _directory.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal)
+            ? _directory
+            : _directory + Path.DirectorySeparatorChar;
+        if (Path.IsPathRooted(location) || !path.StartsWith(root, StringComparison.Ordinal))
+        {
+            throw new ModelException(
+                ModelErrorCode.ExternalData,
+                $"initializer '{tensorName}' names the side file '{location}', which is outside the model's folder",
+                tensorName,
+                "External data must sit next to the model file; export it again with a relative location.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new ModelException(
+                ModelErrorCode.ExternalData,
+                $"initializer '{tensorName}' is stored in '{location}', which does not exist next to the model",
+                tensorName,
+                $"Copy '{location}' into the model's folder ({_directory}) together with the .onnx file.");
+        }
+
+        using var stream = File.OpenRead(path);
+        if (length < 0)
+        {
+            length = stream.Length - offset;
+        }
+
+        if (offset < 0 || offset > stream.Length || length > stream.Length - offset)
+        {
+            throw new ModelException(
+                ModelErrorCode.ExternalData,
+                $"initializer '{tensorName}' asks for {length:N0} bytes at offset {offset:N0} of '{location}', which has only {stream.Length:N0}",
+                tensorName,
+                "The side file is truncated or belongs to another export; export the model again.");
+        }
+
+        var bytes = new byte[length];
+        stream.Position = offset;
+        var read = 0;
+        while (read < bytes.Length)
+        {
+            var n = stream.Read(bytes, read, bytes.Length - read);
+            if (n == 0)
+            {
+                break;
+            }
+
+            read += n;
+        }
+
+        return bytes;
+    }
+}
