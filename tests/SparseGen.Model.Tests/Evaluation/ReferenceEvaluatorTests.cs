@@ -349,6 +349,19 @@ public class ReferenceEvaluatorTests
         Assert.Equal(ReferenceEvaluator.Run(graph, input, 2), values[graph.OutputName]);
     }
 
+    [Fact]
+    public void An_output_that_later_ops_also_read_is_still_returned()
+    {
+        var ops = new Operation[]
+        {
+            new ActivationOperation("relu", "x", "y", Activation.Relu),
+            new ActivationOperation("tanh", "y", "unused", Activation.Tanh),
+        };
+        var graph = ModelGraph.Create("x", new[] { 2 }, ops, "y", ModelInfo.Empty);
+
+        Assert.Equal(new float[] { 0, 2 }, ReferenceEvaluator.Run(graph, new float[] { -1, 2 }, 1));
+    }
+
     private static ModelGraph SmallCnn(Random random)
     {
         var ops = new Operation[]
@@ -375,8 +388,8 @@ public class ReferenceEvaluatorTests
         int[]? strides = null,
         int[]? pads = null,
         int[]? dilations = null,
-        Activation activation = default) =>
-        new("conv", input, output, new Tensor(weightShape, weights), bias, group, strides ?? Ones, pads ?? NoPads, dilations ?? Ones, activation);
+        Activation? activation = null) =>
+        new("conv", input, output, new Tensor(weightShape, weights), bias, group, strides ?? Ones, pads ?? NoPads, dilations ?? Ones, activation ?? Activation.None);
 
     private static PoolOperation Pool(PoolKind kind, int[] kernel, int[] strides, int[] pads, int[]? dilations = null, bool ceilMode = false, bool countIncludePad = false) =>
         new("pool", "x", "y", kind, kernel, strides, pads, dilations ?? Ones, ceilMode, countIncludePad);
