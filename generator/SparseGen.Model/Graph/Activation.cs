@@ -39,6 +39,13 @@ public readonly record struct Activation(ActivationKind Kind, float Min = float.
     /// <summary>True when f(0) = 0, so a channel that is zero stays zero through it.</summary>
     public bool KeepsZero => Apply(0f) == 0f;
 
+    /// <summary>Bounds matter only for Clip, so <c>default(Activation)</c> equals <see cref="None"/>.</summary>
+    public bool Equals(Activation other) =>
+        Kind == other.Kind && (Kind != ActivationKind.Clip || (Min.Equals(other.Min) && Max.Equals(other.Max)));
+
+    public override int GetHashCode() =>
+        Kind == ActivationKind.Clip ? ((int)Kind * 397) ^ Min.GetHashCode() ^ (Max.GetHashCode() * 31) : (int)Kind;
+
     public override string ToString() => Kind switch
     {
         ActivationKind.Clip => string.Format(CultureInfo.InvariantCulture, "Clip({0}, {1})", Min, Max),

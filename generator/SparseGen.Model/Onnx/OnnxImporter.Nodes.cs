@@ -457,6 +457,17 @@ public sealed partial class OnnxImporter
         var pads = Pads(attributes, label, _shapes[input], kernel, strides, dilations);
         var ceil = attributes.Int("ceil_mode", 0) != 0;
         var countIncludePad = attributes.Int("count_include_pad", 0) != 0;
+        if (kind == PoolKind.Average && ceil && countIncludePad && _opset < 19 && LastWindowPassesPadding(_shapes[input], kernel, strides, pads, dilations))
+        {
+            // Before opset 19 ONNX Runtime divides such a window by the whole kernel; from 19 on (and in
+            // PyTorch) only by the positions inside the padded input. The IR follows the newer rule.
+            throw new ModelException(
+                ModelErrorCode.UnsupportedAttribute,
+                "AveragePool with ceil_mode and count_include_pad has a last window that runs past the padded input, where opsets below 19 average differently from PyTorch",
+                label,
+                "Export with opset_version=19 or later, or with ceil_mode=False.");
+        }
+
         Add(new PoolOperation(UniqueName(label), input, Output(node), kind, kernel, strides, pads, dilations, ceil, countIncludePad));
     }
 
@@ -511,6 +522,22 @@ public sealed partial class OnnxImporter
             Vector(3, "mean"),
             Vector(4, "variance"),
             attributes.Float("epsilon", 1e-5f)));
+    }
+
+    private static bool LastWindowPassesPadding(int[] input, int[] kernel, int[] strides, int[] pads, int[] dilations)
+    {
+        for (var axis = 0; axis < 2; axis++)
+        {
+            var size = input[axis + 1];
+            var outputs = ShapeInference.WindowOutputLength(size, kernel[axis], strides[axis], pads[axis], pads[axis + 2], dilations[axis], ceilMode: true);
+            var lastEnd = (long)(outputs - 1) * strides[axis] + (long)dilations[axis] * (kernel[axis] - 1) + 1;
+            if (lastEnd > size + pads[axis] + pads[axis + 2])
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // ---- attribute helpers --------------------------------------------------------------------
