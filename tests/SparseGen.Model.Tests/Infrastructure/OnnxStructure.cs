@@ -34,7 +34,7 @@ internal static class OnnxStructure
                 return BitConverter.SingleToInt32Bits(e) == BitConverter.SingleToInt32Bits(a) ? null : $"{path}: expected {Bits(e)}, got {Bits(a)}";
             case (double e, double a):
                 return BitConverter.DoubleToInt64Bits(e) == BitConverter.DoubleToInt64Bits(a) ? null : $"{path}: expected {e:R}, got {a:R}";
-            case (string or bool or int or long or Enum, _):
+            case (string or bool or byte or int or long or Enum, _):
                 return expected.Equals(actual) ? null : $"{path}: expected {Show(expected)}, got {Show(actual)}";
             case (IList e, IList a):
                 if (e.Count != a.Count)
