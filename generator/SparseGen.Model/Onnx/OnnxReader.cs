@@ -57,7 +57,7 @@ public static class OnnxReader
 
     private static ModelException TooLarge(long length) => new(
         ModelErrorCode.LimitExceeded,
-        $"the model file is {length:N0} bytes, above the limit of {ModelLimits.MaxModelBytes:N0} (ModelLimits.MaxModelBytes)",
+        FormattableString.Invariant($"the model file is {length:N0} bytes, above the limit of {ModelLimits.MaxModelBytes:N0} (ModelLimits.MaxModelBytes)"),
         hint: "Models compiled into code must be far smaller; prune or split the model.");
 
     private static OnnxModelProto ReadModel(ref ProtoReader reader)
@@ -140,7 +140,7 @@ public static class OnnxReader
                     {
                         throw new ModelException(
                             ModelErrorCode.LimitExceeded,
-                            $"the graph has more than {ModelLimits.MaxNodes:N0} nodes (ModelLimits.MaxNodes)",
+                            FormattableString.Invariant($"the graph has more than {ModelLimits.MaxNodes:N0} nodes (ModelLimits.MaxNodes)"),
                             hint: "Models compiled into code must be far smaller.");
                     }
 
@@ -398,7 +398,7 @@ public static class OnnxReader
             {
                 throw new ModelException(
                     ModelErrorCode.LimitExceeded,
-                    $"initializer '{tensor.Name}' declares {length:N0} bytes of external data, above the limit of {maxBytes:N0}",
+                    FormattableString.Invariant($"initializer '{tensor.Name}' declares {length:N0} bytes of external data, above the limit of {maxBytes:N0}"),
                     tensor.Name,
                     "Models compiled into code must be far smaller.");
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using SparseGen.Model.Onnx;
 using SparseGen.Model.Tests.Infrastructure;
@@ -148,6 +149,34 @@ public sealed class OnnxMalformedInputTests
         Assert.Equal(ModelErrorCode.LimitExceeded, error.Code);
         Assert.Contains("ModelLimits.MaxRank", error.Message, StringComparison.Ordinal);
         Assert.Equal("deep", error.Node);
+    }
+
+    [Fact]
+    public void Graph_with_more_nodes_than_the_limit_is_a_limit_error_worded_the_same_in_every_culture()
+    {
+        var graph = new ProtoWriter();
+        for (var i = 0; i <= ModelLimits.MaxNodes; i++)
+        {
+            graph.WriteBytes(1, Array.Empty<byte>());
+        }
+
+        var model = new ProtoWriter();
+        model.WriteMessage(7, graph);
+        var bytes = model.ToArray();
+        var culture = CultureInfo.CurrentCulture;
+        ModelError error;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            error = ReadError(bytes);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+
+        Assert.Equal(ModelErrorCode.LimitExceeded, error.Code);
+        Assert.Contains("more than 100,000 nodes (ModelLimits.MaxNodes)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
