@@ -57,7 +57,7 @@ public static class OnnxReader
 
     private static ModelException TooLarge(long length) => new(
         ModelErrorCode.LimitExceeded,
-        $"the model file is {length:N0} bytes, above the limit of {ModelLimits.MaxModelBytes:N0} (ModelLimits.MaxModelBytes)",
+        FormattableString.Invariant($"the model file is {length:N0} bytes, above the limit of {ModelLimits.MaxModelBytes:N0} (ModelLimits.MaxModelBytes)"),
         hint: "Models compiled into code must be far smaller; prune or split the model.");
 
     private static OnnxModelProto ReadModel(ref ProtoReader reader)
@@ -140,7 +140,7 @@ public static class OnnxReader
                     {
                         throw new ModelException(
                             ModelErrorCode.LimitExceeded,
-                            $"the graph has more than {ModelLimits.MaxNodes:N0} nodes (ModelLimits.MaxNodes)",
+                            FormattableString.Invariant($"the graph has more than {ModelLimits.MaxNodes:N0} nodes (ModelLimits.MaxNodes)"),
                             hint: "Models compiled into code must be far smaller.");
                     }
 
@@ -398,15 +398,67 @@ public static class OnnxReader
             {
                 throw new ModelException(
                     ModelErrorCode.LimitExceeded,
-                    $"initializer '{tensor.Name}' declares {length:N0} bytes of external data, above the limit of {maxBytes:N0}",
+                    FormattableString.Invariant($"initializer '{tensor.Name}' declares {length:N0} bytes of external data, above the limit of {maxBytes:N0}"),
                     tensor.Name,
                     "Models compiled into code must be far smaller.");
             }
 
-            tensor.RawData = source.Read(location, offset, length, tensor.Name);
+            if (location.Length == 0 || location.IndexOfAny(ControlCharacters) >= 0)
+            {
+                throw new ModelException(
+                    ModelErrorCode.ExternalData,
+                    $"initializer '{tensor.Name}' names the side file '{Escape(location)}', which is not a valid file name",
+                    tensor.Name,
+                    "The file is corrupt; export the model again.");
+            }
+
+            try
+            {
+                tensor.RawData = source.Read(location, offset, length, tensor.Name);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ModelException(
+                    ModelErrorCode.ExternalData,
+                    $"initializer '{tensor.Name}' is stored in '{location}', which cannot be read: {e.Message}",
+                    tensor.Name,
+                    "Check that the side file next to the model is a readable file.");
+            }
+
             tensor.IsExternal = false;
             tensor.ExternalData.Clear();
         }
+    }
+
+    private static readonly char[] ControlCharacters = CreateControlCharacters();
+
+    private static char[] CreateControlCharacters()
+    {
+        var characters = new char[32];
+        for (var i = 0; i < characters.Length; i++)
+        {
+            characters[i] = (char)i;
+        }
+
+        return characters;
+    }
+
+    private static string Escape(string text)
+    {
+        var escaped = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c < ' ')
+            {
+                escaped.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                escaped.Append(c);
+            }
+        }
+
+        return escaped.ToString();
     }
 
     private static long ParseExternalNumber(OnnxTensorProto tensor, OnnxStringEntry entry)

@@ -237,7 +237,9 @@ internal struct ProtoReader
                 _position += 4;
                 break;
             case WireType.LengthDelimited:
-                _position += ReadLength();
+                // Not `_position += ReadLength()`: that reads _position before ReadLength moves it past the length.
+                var length = ReadLength();
+                _position += length;
                 break;
             default:
                 throw Invalid($"wire type {(int)wireType} cannot be skipped");
