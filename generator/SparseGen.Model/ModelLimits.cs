@@ -24,6 +24,13 @@ public static class ModelLimits
     /// <summary>Most nodes in a graph.</summary>
     public const int MaxNodes = 100_000;
 
+    /// <summary>
+    /// Most entries of all repeated messages together (nodes, initializers, value infos, attributes,
+    /// metadata). Each costs a few hundred bytes in memory for as little as two bytes of file, so this
+    /// bounds what a small hostile file can make the reader allocate.
+    /// </summary>
+    public const int MaxEntries = 250_000;
+
     /// <summary>Largest kernel, stride, dilation or padding of a convolution or pool.</summary>
     public const int MaxWindow = 4096;
 

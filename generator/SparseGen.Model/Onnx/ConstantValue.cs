@@ -38,10 +38,10 @@ internal sealed class ConstantValue
         switch (tensor.DataType)
         {
             case OnnxDataType.Float:
-                return OfFloats(ShapeOf(tensor), OnnxTensors.ToFloats(tensor));
+                return OfFloats(OnnxTensors.Shape(tensor, node), OnnxTensors.ToFloats(tensor, node));
             case OnnxDataType.Int64:
             case OnnxDataType.Int32:
-                return OfInts(ShapeOf(tensor), OnnxTensors.ToInt64s(tensor));
+                return OfInts(OnnxTensors.Shape(tensor, node), OnnxTensors.ToInt64s(tensor, node));
             default:
                 throw new ModelException(
                     ModelErrorCode.UnsupportedDataType,
@@ -92,9 +92,6 @@ internal sealed class ConstantValue
 
         return Floats is not null ? Floats[0] : Ints![0];
     }
-
-    private static int[] ShapeOf(OnnxTensorProto tensor) =>
-        tensor.Dims.Select(d => (int)d).ToArray();
 
     public override string ToString() =>
         "[" + string.Join(", ", Shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";

@@ -203,18 +203,17 @@ public sealed partial class OnnxImporter
             axis += rank;
         }
 
-        if (axis < 1 || axis > rank)
+        if (axis != 1)
         {
+            // Flatten always yields 2-D [d0·…·d(axis-1), rest]: any axis but 1 mixes the batch into a dimension.
             throw new ModelException(
                 ModelErrorCode.UnsupportedAttribute,
-                $"Flatten with axis {attributes.Int("axis", 1)} on a rank-{rank} tensor would merge the batch dimension into the features",
+                $"Flatten with axis {attributes.Int("axis", 1)} on a rank-{rank} tensor would merge the batch dimension with other dimensions",
                 label,
                 "Flatten from axis 1 (torch.flatten(x, 1) or nn.Flatten()).");
         }
 
-        var target = axis == 1
-            ? new[] { -1 }
-            : new[] { ShapeInference.ElementCount(shape.Take((int)axis - 1).ToArray()), ShapeInference.ElementCount(shape.Skip((int)axis - 1).ToArray()) };
+        var target = new[] { -1 };
         Add(new ReshapeOperation(UniqueName(label), input, Output(node), target));
     }
 

@@ -21,13 +21,20 @@ internal enum WireType
 /// </summary>
 internal struct ProtoReader
 {
+    private readonly EntryBudget _budget;
     private readonly byte[] _buffer;
     private readonly int _end;
     private readonly string _message;
     private int _position;
 
     public ProtoReader(byte[] buffer, int offset, int length, string message)
+        : this(buffer, offset, length, message, new EntryBudget())
     {
+    }
+
+    private ProtoReader(byte[] buffer, int offset, int length, string message, EntryBudget budget)
+    {
+        _budget = budget;
         _buffer = buffer;
         _position = offset;
         _end = offset + length;
@@ -112,7 +119,15 @@ internal struct ProtoReader
     public ProtoReader ReadMessage(string message)
     {
         var length = ReadLength();
-        var sub = new ProtoReader(_buffer, _position, length, message);
+        if (--_budget.Remaining < 0)
+        {
+            throw new ModelException(
+                ModelErrorCode.LimitExceeded,
+                FormattableString.Invariant($"the file holds more than {ModelLimits.MaxEntries:N0} messages (nodes, tensors, attributes, values; ModelLimits.MaxEntries)"),
+                hint: "This is not a model SparseGen can compile; models compiled into code are far smaller.");
+        }
+
+        var sub = new ProtoReader(_buffer, _position, length, message, _budget);
         _position += length;
         return sub;
     }
@@ -286,4 +301,10 @@ internal struct ProtoReader
         ModelErrorCode.InvalidWireFormat,
         $"{_message} is not valid protobuf: {what}",
         hint: "This is not an ONNX model, or it is corrupt; check that the file is the .onnx the exporter wrote.");
+}
+
+/// <summary>How many more nested messages one read may create; shared by a reader and its sub-readers.</summary>
+internal sealed class EntryBudget
+{
+    public int Remaining { get; set; } = ModelLimits.MaxEntries;
 }
