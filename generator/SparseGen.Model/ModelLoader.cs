@@ -1,5 +1,3 @@
-using System;
-using System.IO;
 using SparseGen.Model.Graph;
 using SparseGen.Model.Onnx;
 
@@ -26,28 +24,8 @@ public sealed class ModelLoadResult
 }
 
 /// <summary>The model layer's front door: ONNX bytes or a file in, a checked graph or a <see cref="ModelError"/> out, never an exception.</summary>
-public static class ModelLoader
+public static partial class ModelLoader
 {
-    public static ModelLoadResult LoadFile(string path)
-    {
-        try
-        {
-            return ModelLoadResult.Success(OnnxImporter.Import(OnnxReader.ReadFile(path)));
-        }
-        catch (ModelException e)
-        {
-            return ModelLoadResult.Failure(e.Error);
-        }
-        catch (IOException e)
-        {
-            return ModelLoadResult.Failure(new ModelError(ModelErrorCode.ExternalData, $"cannot read '{path}': {e.Message}", hint: "Check that the file exists and is readable."));
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return ModelLoadResult.Failure(new ModelError(ModelErrorCode.ExternalData, $"cannot read '{path}': {e.Message}", hint: "Check the file's permissions."));
-        }
-    }
-
     /// <summary>Loads a model from its bytes; <paramref name="externalData"/> is needed only for models with side files.</summary>
     public static ModelLoadResult Load(byte[] bytes, IExternalDataSource? externalData = null)
     {

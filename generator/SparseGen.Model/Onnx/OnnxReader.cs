@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.IO;
 
 namespace SparseGen.Model.Onnx;
 
@@ -9,25 +8,8 @@ namespace SparseGen.Model.Onnx;
 /// in a <see cref="ModelException"/>. Tensors whose data is external are filled from an
 /// <see cref="IExternalDataSource"/>, so the returned model holds all its data.
 /// </summary>
-public static class OnnxReader
+public static partial class OnnxReader
 {
-    /// <summary>Reads a model file, resolving external tensor data against the file's folder.</summary>
-    public static OnnxModelProto ReadFile(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            throw new ModelException(ModelErrorCode.ExternalData, $"model file '{path}' does not exist", hint: "Check the path.");
-        }
-
-        if (info.Length > ModelLimits.MaxModelBytes)
-        {
-            throw TooLarge(info.Length);
-        }
-
-        return Read(File.ReadAllBytes(path), new DirectoryExternalDataSource(info.DirectoryName ?? "."));
-    }
-
     /// <summary>Reads a model; <paramref name="externalData"/> is required only when the model stores tensors externally.</summary>
     public static OnnxModelProto Read(byte[] bytes, IExternalDataSource? externalData = null)
     {
@@ -55,7 +37,7 @@ public static class OnnxReader
         return model;
     }
 
-    private static ModelException TooLarge(long length) => new(
+    internal static ModelException TooLarge(long length) => new(
         ModelErrorCode.LimitExceeded,
         FormattableString.Invariant($"the model file is {length:N0} bytes, above the limit of {ModelLimits.MaxModelBytes:N0} (ModelLimits.MaxModelBytes)"),
         hint: "Models compiled into code must be far smaller; prune or split the model.");
@@ -416,7 +398,7 @@ public static class OnnxReader
             {
                 tensor.RawData = source.Read(location, offset, length, tensor.Name);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
             {
                 throw new ModelException(
                     ModelErrorCode.ExternalData,

@@ -5,7 +5,7 @@ using System.IO;
 namespace SparseGen.Model.Onnx;
 
 /// <summary>Writes an ONNX model as protobuf bytes; the exact inverse of <see cref="OnnxReader"/> for the fields it keeps.</summary>
-public static class OnnxWriter
+public static partial class OnnxWriter
 {
     public static byte[] Write(OnnxModelProto model) => WriteModel(model, externalData: null).ToArray();
 
@@ -20,8 +20,6 @@ public static class OnnxWriter
         var bytes = WriteModel(model, external).ToArray();
         return (bytes, external.Data.ToArray());
     }
-
-    public static void WriteFile(OnnxModelProto model, string path) => File.WriteAllBytes(path, Write(model));
 
     private sealed class ExternalDataWriter
     {

@@ -1,14 +1,8 @@
 using System;
+using System.Globalization;
 using System.IO;
 
 namespace SparseGen.Model.Onnx;
-
-/// <summary>Where the bytes of externally stored tensors come from.</summary>
-public interface IExternalDataSource
-{
-    /// <summary>Reads <paramref name="length"/> bytes (to the end when negative) at <paramref name="offset"/> of <paramref name="location"/>.</summary>
-    byte[] Read(string location, long offset, long length, string tensorName);
-}
 
 /// <summary>
 /// Reads side files from the model's folder, as PyTorch's exporter writes them. A location must be a
@@ -50,11 +44,21 @@ public sealed class DirectoryExternalDataSource : IExternalDataSource
             length = stream.Length - offset;
         }
 
+        var maxBytes = ModelLimits.MaxTensorElements * 8;
+        if (length > maxBytes)
+        {
+            throw new ModelException(
+                ModelErrorCode.LimitExceeded,
+                string.Format(CultureInfo.InvariantCulture, "initializer '{0}' would read {1:N0} bytes of '{2}', above the limit of {3:N0} (ModelLimits.MaxTensorElements)", tensorName, length, location, maxBytes),
+                tensorName,
+                "Models compiled into code must be far smaller.");
+        }
+
         if (offset < 0 || offset > stream.Length || length > stream.Length - offset)
         {
             throw new ModelException(
                 ModelErrorCode.ExternalData,
-                $"initializer '{tensorName}' asks for {length:N0} bytes at offset {offset:N0} of '{location}', which has only {stream.Length:N0}",
+                FormattableString.Invariant($"initializer '{tensorName}' asks for {length:N0} bytes at offset {offset:N0} of '{location}', which has only {stream.Length:N0}"),
                 tensorName,
                 "The side file is truncated or belongs to another export; export the model again.");
         }
