@@ -1,0 +1,4 @@
+using System;
+using SparseGen.Cli;
+
+return CommandLine.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,147 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using SparseGen.Model.Onnx;
+
+namespace SparseGen.Cli.Tests;
+
+public sealed class CliTests
+{
+    private static readonly string[] ModelFiles =
+    {
+        "simplecnn_dense.onnx", "resnet_bn_pruned80.onnx", "mobilenetish_pruned70.onnx", "mobilenetish_pruned70_opset10.onnx", "mlpmix_pruned95.onnx",
+    };
+
+    public static TheoryData<string> Models => new(ModelFiles);
+
+    [Fact]
+    public void Inspect_json_of_the_simple_cnn_lists_its_four_weight_layers_and_421642_parameters()
+    {
+        var (exit, stdout, _) = Run("inspect", Fixture("simplecnn_dense.onnx"), "--json");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(stdout);
+        var layers = json.RootElement.GetProperty("layers").EnumerateArray().ToArray();
+        Assert.Equal(new[] { "Conv", "Conv", "Dense", "Dense" }, layers.Select(l => l.GetProperty("op").GetString()));
+        Assert.Equal(new long[] { 320, 18_496, 401_536, 1_290 }, layers.Select(l => l.GetProperty("parameters").GetInt64()));
+        Assert.Equal(421_642, json.RootElement.GetProperty("totals").GetProperty("parameters").GetInt64());
+        Assert.Equal(new[] { 1, 28, 28 }, json.RootElement.GetProperty("input").GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
+    }
+
+    [Fact]
+    public void Inspect_prints_a_per_layer_table_with_totals()
+    {
+        var (exit, stdout, _) = Run("inspect", Fixture("simplecnn_dense.onnx"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("/conv2/Conv", stdout, StringComparison.Ordinal);
+        Assert.Contains("3,612,672", stdout, StringComparison.Ordinal);
+        Assert.Contains("421,642", stdout, StringComparison.Ordinal);
+        Assert.Contains("4 weight layers", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_optimized_folds_batchnorm_and_fuses_activations()
+    {
+        var (_, plain, _) = Run("inspect", Fixture("mlpmix_pruned95.onnx"), "--json");
+        var (exit, optimized, _) = Run("inspect", Fixture("mlpmix_pruned95.onnx"), "--json", "--optimized");
+
+        Assert.Equal(0, exit);
+        static int Count(string json) => JsonDocument.Parse(json).RootElement.GetProperty("operations").GetArrayLength();
+        Assert.True(Count(optimized) < Count(plain), "the optimised graph should have fewer operations");
+        Assert.DoesNotContain("BatchNormalization", optimized, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_reports_sparsity_of_a_pruned_model()
+    {
+        var (_, stdout, _) = Run("inspect", Fixture("mlpmix_pruned95.onnx"), "--json");
+
+        var sparsity = JsonDocument.Parse(stdout).RootElement.GetProperty("totals").GetProperty("sparsity").GetDouble();
+        Assert.InRange(sparsity, 0.90, 0.97);
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Compare_agrees_with_onnx_runtime_on_every_fixture(string model)
+    {
+        var (exit, stdout, stderr) = Run("compare", Fixture(model), "--samples", "4");
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains("argmax agrees 4/4", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("DIFFERENT", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_exits_1_when_the_tolerance_cannot_be_met()
+    {
+        var (exit, _, stderr) = Run("compare", Fixture("simplecnn_dense.onnx"), "--samples", "2", "--tolerance", "0");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("differ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_file_exits_2_with_a_message()
+    {
+        var (exit, _, stderr) = Run("inspect", Path.Combine(AppContext.BaseDirectory, "nope.onnx"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("does not exist", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Truncated_model_exits_2_with_the_error_id()
+    {
+        var path = TempFile(File.ReadAllBytes(Fixture("mobilenetish_pruned70.onnx")).AsSpan(0, 5000).ToArray());
+
+        var (exit, stdout, stderr) = Run("compare", path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("SGM001", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void Unsupported_op_exits_2_naming_the_op()
+    {
+        var builder = new OnnxModelBuilder();
+        builder.Input("x", OnnxDimension.Symbol("batch"), OnnxDimension.Of(4));
+        builder.Node("Elu", new[] { "x" }, new[] { "y" });
+        builder.Output("y", OnnxDimension.Symbol("batch"), OnnxDimension.Of(4));
+        var path = TempFile(OnnxWriter.Write(builder.Build()));
+
+        var (exit, _, stderr) = Run("inspect", path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("SGM007", stderr, StringComparison.Ordinal);
+        Assert.Contains("'Elu'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_option_exits_2()
+    {
+        var (exit, _, stderr) = Run("inspect", Fixture("simplecnn_dense.onnx"), "--frobnicate");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--frobnicate", stderr, StringComparison.Ordinal);
+    }
+
+    private static (int Exit, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = CommandLine.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    private static string TempFile(byte[] bytes)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"sparsegen-cli-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+}
