@@ -79,38 +79,30 @@ internal static class ConvKernelEmitter
             // Whole output rows whose input rows are contiguous too: one loop over the flat range.
             var start = outputBase + ((long)tap.RowStart * g.OutputWidth);
             var end = outputBase + ((long)tap.RowEnd * g.OutputWidth);
-            using (writer.Block("for (int i = " + Literals.Long(start).TrimEnd('L') + "; i < " + Literals.Long(end).TrimEnd('L') + "; i++)"))
-            {
-                writer.Statement(Statement("i", IndexExpression.Plus("i", tap.InputBase - outputBase)));
-            }
+            writer.LoopLine(Statement("i", IndexExpression.Plus("i", tap.InputBase - outputBase)), Loop("i", start, end));
         }
         else if (rows == 1)
         {
             var rowOutput = outputBase + ((long)tap.RowStart * g.OutputWidth);
             var rowInput = tap.InputBase + (tap.RowStart * inputRow);
-            using (writer.Block(Loop("ox", tap.ColumnStart, tap.ColumnEnd)))
-            {
-                writer.Statement(Statement(IndexExpression.Of(rowOutput, (1, "ox")), IndexExpression.Of(rowInput, (g.StrideW, "ox"))));
-            }
+            writer.LoopLine(
+                Statement(IndexExpression.Of(rowOutput, (1, "ox")), IndexExpression.Of(rowInput, (g.StrideW, "ox"))),
+                Loop("ox", tap.ColumnStart, tap.ColumnEnd));
         }
         else if (columns == 1)
         {
             var columnOutput = outputBase + tap.ColumnStart;
             var columnInput = tap.InputBase + ((long)tap.ColumnStart * g.StrideW);
-            using (writer.Block(Loop("oy", tap.RowStart, tap.RowEnd)))
-            {
-                writer.Statement(Statement(IndexExpression.Of(columnOutput, (g.OutputWidth, "oy")), IndexExpression.Of(columnInput, (inputRow, "oy"))));
-            }
+            writer.LoopLine(
+                Statement(IndexExpression.Of(columnOutput, (g.OutputWidth, "oy")), IndexExpression.Of(columnInput, (inputRow, "oy"))),
+                Loop("oy", tap.RowStart, tap.RowEnd));
         }
         else
         {
-            using (writer.Block(Loop("oy", tap.RowStart, tap.RowEnd)))
-            using (writer.Block(Loop("ox", tap.ColumnStart, tap.ColumnEnd)))
-            {
-                writer.Statement(Statement(
-                    IndexExpression.Of(outputBase, (g.OutputWidth, "oy"), (1, "ox")),
-                    IndexExpression.Of(tap.InputBase, (inputRow, "oy"), (g.StrideW, "ox"))));
-            }
+            writer.LoopLine(
+                Statement(IndexExpression.Of(outputBase, (g.OutputWidth, "oy"), (1, "ox")), IndexExpression.Of(tap.InputBase, (inputRow, "oy"), (g.StrideW, "ox"))),
+                Loop("oy", tap.RowStart, tap.RowEnd),
+                Loop("ox", tap.ColumnStart, tap.ColumnEnd));
         }
     }
 

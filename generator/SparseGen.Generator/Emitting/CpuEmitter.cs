@@ -186,8 +186,8 @@ internal static class CpuEmitter
         writer.Line("public static void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)");
         using (writer.Block())
         {
-            CheckLength(writer, "input", "InputLength", "1", inputShape);
-            CheckLength(writer, "output", "OutputLength", "1", outputShape);
+            CheckLength(writer, "input", "InputLength", null, inputShape);
+            CheckLength(writer, "output", "OutputLength", null, outputShape);
             writer.Line(KernelClassName + ".Run(input, output, " + KernelClassName + ".Arena());");
         }
 
@@ -220,6 +220,7 @@ internal static class CpuEmitter
                 {
                     writer.Line(KernelClassName + ".Run(inputs.Slice(sample * InputLength, InputLength), outputs.Slice(sample * OutputLength, OutputLength), arena);");
                 }
+
 
                 writer.Line("return;");
             }
@@ -256,12 +257,13 @@ internal static class CpuEmitter
         }
     }
 
-    private static void CheckLength(SourceWriter writer, string parameter, string perSample, string batch, string shape)
+    private static void CheckLength(SourceWriter writer, string parameter, string perSample, string? batch, string shape)
     {
-        using (writer.Block("if (" + parameter + ".Length != (long)" + batch + " * " + perSample + ")"))
+        var expected = batch is null ? perSample : "(long)" + batch + " * " + perSample;
+        using (writer.Block("if (" + parameter + ".Length != " + expected + ")"))
         {
             writer.Line("throw new global::System.ArgumentException(" + KernelClassName + ".LengthMessage(" + Literals.String(parameter) + ", "
-                + parameter + ".Length, " + batch + ", " + perSample + ", " + Literals.String(shape) + "), nameof(" + parameter + "));");
+                + parameter + ".Length, " + (batch ?? "1") + ", " + perSample + ", " + Literals.String(shape) + "), nameof(" + parameter + "));");
         }
 
         writer.Line();

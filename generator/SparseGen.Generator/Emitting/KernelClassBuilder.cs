@@ -46,7 +46,7 @@ internal sealed class KernelClassBuilder
         Members.Line($"private static global::System.ReadOnlySpan<{type}> {name} => new {type}[]");
         using (Members.Block(closing: "};"))
         {
-            const int PerLine = 8;
+            const int PerLine = 16;
             for (var start = 0; start < values.Count; start += PerLine)
             {
                 Members.Line(string.Join(", ", values.Skip(start).Take(PerLine)) + ",");

@@ -125,9 +125,15 @@ internal sealed class LayerMethods
 
     private static void WritePieces(SourceWriter writer, List<CodePiece> pieces)
     {
-        foreach (var piece in pieces)
+        for (var index = 0; index < pieces.Count; index++)
         {
-            writer.Lines(piece.Text);
+            // A piece that opens with a comment starts a new part of the layer (an output channel, an activation).
+            if (index > 0 && pieces[index].Text.StartsWith("//", System.StringComparison.Ordinal))
+            {
+                writer.Line();
+            }
+
+            writer.Lines(pieces[index].Text);
         }
     }
 }

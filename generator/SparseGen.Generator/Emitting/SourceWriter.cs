@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text;
 
 namespace SparseGen.Generator.Emitting;
@@ -46,6 +47,17 @@ internal sealed class SourceWriter
     {
         Line(statement);
         StatementCount++;
+    }
+
+    /// <summary>
+    /// Loops and their one-statement body on one line, <c>for (...) for (...) y[i] += w * x[j];</c>: the
+    /// form of an unrolled weight, one line each, which keeps large layers' source (and build time) small.
+    /// </summary>
+    public void LoopLine(string body, params string[] loopHeaders)
+    {
+        Line(string.Concat(loopHeaders.Select(header => header + " ")) + body);
+        StatementCount += loopHeaders.Length + 1;
+        LoopCount += loopHeaders.Length;
     }
 
     /// <summary>Writes <paramref name="header"/> (if any) and an opening brace; disposing writes the closing brace.</summary>
