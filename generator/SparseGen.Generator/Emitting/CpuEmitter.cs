@@ -87,7 +87,7 @@ internal static class CpuEmitter
                     SoftmaxKernelEmitter.Emit(context, softmax);
                     break;
                 case ReshapeOperation:
-                    kernels.RunBody.Line("// " + Literals.Comment(layer.Title) + ": no code.");
+                    kernels.RunBody.Line("// " + Literals.Comment(layer.Title));
                     break;
                 default:
                     throw new NotSupportedException($"the CPU emitter has no kernel for {layer.Op.OpType} '{layer.Op.Name}'");
