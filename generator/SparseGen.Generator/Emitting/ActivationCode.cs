@@ -1,0 +1,42 @@
+using System;
+using SparseGen.Model.Graph;
+
+namespace SparseGen.Generator.Emitting;
+
+/// <summary>The C# of an activation, with the same float semantics as <see cref="Activation.Apply"/>.</summary>
+internal static class ActivationCode
+{
+    /// <summary>
+    /// <paramref name="value"/> passed through <paramref name="activation"/>; <paramref name="kernels"/>
+    /// learns which helper methods the class needs.
+    /// </summary>
+    public static string Apply(Activation activation, string value, KernelClassBuilder kernels)
+    {
+        switch (activation.Kind)
+        {
+            case ActivationKind.None:
+                return value;
+            case ActivationKind.Relu:
+                kernels.UseHelper(KernelHelper.Relu);
+                return "Relu(" + value + ")";
+            case ActivationKind.Clip:
+                kernels.UseHelper(KernelHelper.Clip);
+                return "Clip(" + value + ", " + Literals.Float(activation.Min) + ", " + Literals.Float(activation.Max) + ")";
+            case ActivationKind.Sigmoid:
+                kernels.UseHelper(KernelHelper.Sigmoid);
+                return "Sigmoid(" + value + ")";
+            case ActivationKind.Tanh:
+                return "global::System.MathF.Tanh(" + value + ")";
+            default:
+                throw new InvalidOperationException($"no code for activation {activation.Kind}");
+        }
+    }
+}
+
+/// <summary>Small helpers the kernels call; each is written once into the kernel class when used.</summary>
+internal enum KernelHelper
+{
+    Relu,
+    Clip,
+    Sigmoid,
+}

@@ -1,0 +1,89 @@
+using System.Collections.Generic;
+using SparseGen.Model.Evaluation;
+using SparseGen.Model.Graph;
+
+namespace SparseGen.Generator.Emitting;
+
+/// <summary>One nonzero weight of a convolution and the rectangle of outputs [RowStart, RowEnd) × [ColumnStart, ColumnEnd) it reaches.</summary>
+/// <param name="OutputBase">Offset of the output channel's plane in the output.</param>
+/// <param name="InputBase">Input offset read for output (0, 0), possibly negative: the offset for (oy, ox) is InputBase + oy·sH·W + ox·sW.</param>
+/// <param name="Window">The tap's index, kh·kW + kw.</param>
+internal readonly record struct ConvTap(float Weight, int OutputBase, int InputBase, int Window, int RowStart, int RowEnd, int ColumnStart, int ColumnEnd);
+
+/// <summary>Shapes and window ranges of one convolution, in the terms of the reference evaluator.</summary>
+internal sealed class ConvGeometry
+{
+    private readonly ConvOperation _conv;
+
+    public ConvGeometry(ConvOperation conv, int[] inputShape, int[] outputShape)
+    {
+        _conv = conv;
+        InputHeight = inputShape[1];
+        InputWidth = inputShape[2];
+        OutputHeight = outputShape[1];
+        OutputWidth = outputShape[2];
+        StrideH = conv.Strides[0];
+        StrideW = conv.Strides[1];
+    }
+
+    public int InputHeight { get; }
+
+    public int InputWidth { get; }
+
+    public int OutputHeight { get; }
+
+    public int OutputWidth { get; }
+
+    public int StrideH { get; }
+
+    public int StrideW { get; }
+
+    public int InputPlane => InputHeight * InputWidth;
+
+    public int OutputPlane => OutputHeight * OutputWidth;
+
+    /// <summary>The output rows whose kernel row <paramref name="kh"/> reads inside the image.</summary>
+    public (int Start, int End) Rows(int kh)
+    {
+        var offset = RowOffset(kh);
+        return (WindowRange.First(offset, StrideH), WindowRange.End(offset, StrideH, InputHeight, OutputHeight));
+    }
+
+    public (int Start, int End) Columns(int kw)
+    {
+        var offset = ColumnOffset(kw);
+        return (WindowRange.First(offset, StrideW), WindowRange.End(offset, StrideW, InputWidth, OutputWidth));
+    }
+
+    /// <summary>The nonzero weights of output channel <paramref name="m"/> that reach at least one output, in weight order.</summary>
+    public IEnumerable<ConvTap> TapsOf(int m)
+    {
+        var conv = _conv;
+        var channelsPerGroup = conv.InputChannelsPerGroup;
+        var firstChannel = m / (conv.OutputChannels / conv.Group) * channelsPerGroup;
+        var weightIndex = m * channelsPerGroup * conv.KernelHeight * conv.KernelWidth;
+        for (var c = 0; c < channelsPerGroup; c++)
+        {
+            for (var kh = 0; kh < conv.KernelHeight; kh++)
+            {
+                var (rowStart, rowEnd) = Rows(kh);
+                for (var kw = 0; kw < conv.KernelWidth; kw++, weightIndex++)
+                {
+                    var weight = conv.Weight.Data[weightIndex];
+                    var (columnStart, columnEnd) = Columns(kw);
+                    if (weight == 0f || rowStart >= rowEnd || columnStart >= columnEnd)
+                    {
+                        continue;
+                    }
+
+                    var inputBase = ((firstChannel + c) * InputPlane) + (RowOffset(kh) * InputWidth) + ColumnOffset(kw);
+                    yield return new ConvTap(weight, m * OutputPlane, inputBase, (kh * conv.KernelWidth) + kw, rowStart, rowEnd, columnStart, columnEnd);
+                }
+            }
+        }
+    }
+
+    private int RowOffset(int kh) => (kh * _conv.Dilations[0]) - _conv.Pads[0];
+
+    private int ColumnOffset(int kw) => (kw * _conv.Dilations[1]) - _conv.Pads[1];
+}

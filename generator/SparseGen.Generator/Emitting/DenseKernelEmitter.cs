@@ -1,0 +1,155 @@
+using System.Collections.Generic;
+using SparseGen.Generator.Planning;
+using SparseGen.Model.Graph;
+
+namespace SparseGen.Generator.Emitting;
+
+/// <summary>
+/// Fully connected kernels, y[r, m] = act(b[m] + Σ W[m, k]·x[r, k]) over the nonzero W[m, k] only,
+/// for every row r of the leading axes (one row for a plain Gemm).
+/// </summary>
+internal static class DenseKernelEmitter
+{
+    public static void Emit(LayerContext layer, DenseOperation dense)
+    {
+        int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
+        var rows = layer.LengthOf(dense.Output) / outFeatures;
+        var locals = new[] { layer.SpanLocal("x", dense.Input), layer.SpanLocal("y", dense.Output) };
+        var methods = rows == 1
+            ? layer.Methods(locals)
+            : layer.Methods(
+                locals,
+                ConvKernelEmitter.Loop("r", 0, rows),
+                new[] { "int xr = " + IndexExpression.Of(0, (inFeatures, "r")) + ";", "int yr = " + IndexExpression.Of(0, (outFeatures, "r")) + ";" });
+        var inputRow = rows == 1 ? null : "xr";
+        var outputRow = rows == 1 ? null : "yr";
+
+        if (layer.Plan.StrategyOf(dense) == LayerStrategy.SparseTable)
+        {
+            methods.Add(SparseTable(layer, dense, inputRow, outputRow));
+        }
+        else
+        {
+            // A row of more nonzeros than half a method is cut into several pieces, each carrying the sum through y.
+            var maxTerms = System.Math.Max(1, (layer.Kernels.Options.MaxStatementsPerMethod / 2) - 8);
+            for (var m = 0; m < outFeatures; m++)
+            {
+                methods.Add(Unrolled(layer.Kernels, dense, m, inputRow, outputRow, maxTerms));
+            }
+        }
+
+        methods.Finish();
+    }
+
+    private static IEnumerable<CodePiece> Unrolled(KernelClassBuilder kernels, DenseOperation dense, int m, string? inputRow, string? outputRow, int maxTerms)
+    {
+        var inFeatures = dense.InputFeatures;
+        var terms = new List<(float Weight, int Feature)>();
+        for (var k = 0; k < inFeatures; k++)
+        {
+            var weight = dense.Weight.Data[(m * inFeatures) + k];
+            if (weight != 0f)
+            {
+                terms.Add((weight, k));
+            }
+        }
+
+        var bias = dense.Bias is null ? 0f : dense.Bias[m];
+        var output = "y[" + Index(outputRow, m) + "]";
+        if (terms.Count == 0)
+        {
+            // No weight left: the output is a constant, computed here as the reference does.
+            yield return CodePiece.Write(writer => writer.Statement(output + " = " + Literals.Float(dense.Activation.Apply(bias == 0f ? 0f : bias)) + ";"));
+            yield break;
+        }
+
+        for (var start = 0; start < terms.Count; start += maxTerms)
+        {
+            var first = start == 0;
+            var last = start + maxTerms >= terms.Count;
+            var from = start;
+            yield return CodePiece.Write(
+                writer =>
+                {
+                    writer.Statement("acc = " + (first ? Literals.Float(bias == 0f ? 0f : bias) : output) + ";");
+                    for (var t = from; t < terms.Count && t < from + maxTerms; t++)
+                    {
+                        var (weight, feature) = terms[t];
+                        var update = weight < 0f ? "acc -= " + Literals.Float(-weight) : "acc += " + Literals.Float(weight);
+                        writer.Statement(update + " * x[" + Index(inputRow, feature) + "];");
+                    }
+
+                    writer.Statement(output + " = " + (last ? ActivationCode.Apply(dense.Activation, "acc", kernels) : "acc") + ";");
+                },
+                usesAccumulator: true);
+        }
+    }
+
+    private static CodePiece SparseTable(LayerContext layer, DenseOperation dense, string? inputRow, string? outputRow)
+    {
+        int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
+        var values = new List<float>();
+        var columns = new List<int>();
+        var rowStarts = new List<int> { 0 };
+        for (var m = 0; m < outFeatures; m++)
+        {
+            for (var k = 0; k < inFeatures; k++)
+            {
+                var weight = dense.Weight.Data[(m * inFeatures) + k];
+                if (weight != 0f)
+                {
+                    values.Add(weight);
+                    columns.Add(k);
+                }
+            }
+
+            rowStarts.Add(values.Count);
+        }
+
+        var hasBias = dense.Bias is not null && System.Array.Exists(dense.Bias, b => b != 0f);
+        if (hasBias)
+        {
+            layer.Kernels.FloatTable(layer.TableName("Bias"), dense.Bias!);
+        }
+
+        if (values.Count > 0)
+        {
+            layer.Kernels.FloatTable(layer.TableName("Weights"), values);
+            layer.Kernels.IntTable(layer.TableName("Columns"), columns);
+            layer.Kernels.IntTable(layer.TableName("RowStarts"), rowStarts);
+        }
+
+        return CodePiece.Write(writer =>
+        {
+            var output = outputRow is null ? "y[m]" : "y[" + outputRow + " + m]";
+            if (hasBias)
+            {
+                writer.Statement("var bias = " + layer.TableName("Bias") + ";");
+            }
+
+            if (values.Count > 0)
+            {
+                writer.Line("// Compressed rows: the nonzero weights of output m are weights[rowStarts[m] .. rowStarts[m + 1]).");
+                writer.Statement("var weights = " + layer.TableName("Weights") + ";");
+                writer.Statement("var columns = " + layer.TableName("Columns") + ";");
+                writer.Statement("var rowStarts = " + layer.TableName("RowStarts") + ";");
+            }
+
+            using (writer.Block(ConvKernelEmitter.Loop("m", 0, outFeatures)))
+            {
+                writer.Statement("float sum = " + (hasBias ? "bias[m]" : "0f") + ";");
+                if (values.Count > 0)
+                {
+                    using (writer.Block("for (int n = rowStarts[m]; n < rowStarts[m + 1]; n++)"))
+                    {
+                        writer.Statement("sum += weights[n] * x[" + (inputRow is null ? "columns[n]" : inputRow + " + columns[n]") + "];");
+                    }
+                }
+
+                writer.Statement(output + " = " + ActivationCode.Apply(dense.Activation, "sum", layer.Kernels) + ";");
+            }
+        });
+    }
+
+    private static string Index(string? row, int offset) => row is null ? Literals.Int(offset) : IndexExpression.Plus(row, offset);
+}

@@ -1,0 +1,117 @@
+using System;
+using SparseGen.Model.Graph;
+
+namespace SparseGen.Generator.Emitting;
+
+/// <summary>Kernels that touch each element once: Add, AddConstant, activations, BatchNorm, GlobalAveragePool.</summary>
+internal static class ElementwiseKernelEmitter
+{
+    /// <summary>A fused activation over a whole output, after the layer has summed it.</summary>
+    public static CodePiece ActivateInPlace(KernelClassBuilder kernels, Activation activation, string span, int length) =>
+        CodePiece.Write(writer =>
+        {
+            writer.Line("// " + activation);
+            using (writer.Block(ConvKernelEmitter.Loop("i", 0, length)))
+            {
+                writer.Statement(span + "[i] = " + ActivationCode.Apply(activation, span + "[i]", kernels) + ";");
+            }
+        });
+
+    public static void EmitAdd(LayerContext layer, AddOperation add)
+    {
+        var methods = layer.Methods(new[]
+        {
+            layer.SpanLocal("left", add.Left), layer.SpanLocal("right", add.Right), layer.SpanLocal("y", add.Output),
+        });
+        methods.Add(CodePiece.Write(writer =>
+        {
+            using (writer.Block(ConvKernelEmitter.Loop("i", 0, layer.LengthOf(add.Output))))
+            {
+                writer.Statement("y[i] = " + ActivationCode.Apply(add.Activation, "left[i] + right[i]", layer.Kernels) + ";");
+            }
+        }));
+        methods.Finish();
+    }
+
+    public static void EmitAddConstant(LayerContext layer, AddConstantOperation add)
+    {
+        var table = layer.TableName("Constant");
+        layer.Kernels.FloatTable(table, add.Constant.Data);
+        var methods = layer.Methods(new[] { layer.SpanLocal("x", add.Input), layer.SpanLocal("y", add.Output) });
+        methods.Add(CodePiece.Write(writer =>
+        {
+            writer.Statement("var constant = " + table + ";");
+            using (writer.Block(ConvKernelEmitter.Loop("i", 0, layer.LengthOf(add.Output))))
+            {
+                writer.Statement("y[i] = x[i] + constant[i];");
+            }
+        }));
+        methods.Finish();
+    }
+
+    public static void EmitActivation(LayerContext layer, ActivationOperation activation)
+    {
+        var methods = layer.Methods(new[] { layer.SpanLocal("x", activation.Input), layer.SpanLocal("y", activation.Output) });
+        methods.Add(CodePiece.Write(writer =>
+        {
+            using (writer.Block(ConvKernelEmitter.Loop("i", 0, layer.LengthOf(activation.Output))))
+            {
+                writer.Statement("y[i] = " + ActivationCode.Apply(activation.Activation, "x[i]", layer.Kernels) + ";");
+            }
+        }));
+        methods.Finish();
+    }
+
+    /// <summary>y = (x − mean)·scale/√(var + ε) + bias per channel, the factor computed here in double as the reference does.</summary>
+    public static void EmitBatchNorm(LayerContext layer, BatchNormOperation batchNorm)
+    {
+        var perChannel = layer.LengthOf(batchNorm.Output) / batchNorm.Channels;
+        var methods = layer.Methods(new[] { layer.SpanLocal("x", batchNorm.Input), layer.SpanLocal("y", batchNorm.Output) });
+        for (var c = 0; c < batchNorm.Channels; c++)
+        {
+            var factor = (float)(batchNorm.Scale[c] / Math.Sqrt(batchNorm.Variance[c] + (double)batchNorm.Epsilon));
+            var mean = Literals.Float(batchNorm.Mean[c]);
+            var bias = Literals.Float(batchNorm.Bias[c]);
+            var start = c * perChannel;
+            methods.Add(CodePiece.Write(writer =>
+            {
+                string Body(string index) => "y[" + index + "] = (x[" + index + "] - " + mean + ") * " + Literals.Float(factor) + " + " + bias + ";";
+                if (perChannel == 1)
+                {
+                    writer.Statement(Body(Literals.Int(start)));
+                }
+                else
+                {
+                    using (writer.Block(ConvKernelEmitter.Loop("i", start, start + perChannel)))
+                    {
+                        writer.Statement(Body("i"));
+                    }
+                }
+            }));
+        }
+
+        methods.Finish();
+    }
+
+    public static void EmitGlobalAveragePool(LayerContext layer, GlobalAveragePoolOperation pool)
+    {
+        var shape = layer.ShapeOf(pool.Input);
+        var plane = shape[1] * shape[2];
+        var methods = layer.Methods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
+        methods.Add(CodePiece.Write(writer =>
+        {
+            using (writer.Block(ConvKernelEmitter.Loop("c", 0, shape[0])))
+            {
+                writer.Statement("double sum = 0;");
+                writer.Statement("var channel = x.Slice(" + IndexExpression.Of(0, (plane, "c")) + ", " + Literals.Int(plane) + ");");
+                using (writer.Block(ConvKernelEmitter.Loop("i", 0, plane)))
+                {
+                    writer.Statement("sum += channel[i];");
+                }
+
+                writer.Statement("y[c] = (float)(sum / " + Literals.Int(plane) + ");");
+            }
+        }));
+        methods.Finish();
+    }
+}

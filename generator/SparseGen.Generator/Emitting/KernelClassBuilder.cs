@@ -1,0 +1,58 @@
+using System.Collections.Generic;
+using System.Linq;
+using SparseGen.Generator.Planning;
+
+namespace SparseGen.Generator.Emitting;
+
+/// <summary>
+/// Collects the members of the generated kernel class (layer methods, tables, helpers) and the calls
+/// its <c>Run</c> method makes, in layer order.
+/// </summary>
+internal sealed class KernelClassBuilder
+{
+    private readonly HashSet<KernelHelper> _helpers = new();
+
+    public KernelClassBuilder(PlannerOptions options, int arenaLength)
+    {
+        Options = options;
+        ArenaLength = arenaLength;
+    }
+
+    public PlannerOptions Options { get; }
+
+    /// <summary>Floats of the arena, at least one so the array is never empty.</summary>
+    public int ArenaLength { get; }
+
+    /// <summary>Methods and tables, written at indentation zero.</summary>
+    public SourceWriter Members { get; } = new();
+
+    /// <summary>The body of <c>Run</c>, written at indentation zero.</summary>
+    public SourceWriter RunBody { get; } = new();
+
+    public IEnumerable<KernelHelper> Helpers => _helpers.OrderBy(helper => helper);
+
+    public void UseHelper(KernelHelper helper) => _helpers.Add(helper);
+
+    /// <summary>A static table of floats: <c>private static ReadOnlySpan&lt;float&gt; Name =&gt; new float[] { ... };</c>.</summary>
+    public void FloatTable(string name, IReadOnlyList<float> values) =>
+        Table(name, "float", values.Select(Literals.Float).ToList());
+
+    public void IntTable(string name, IReadOnlyList<int> values) =>
+        Table(name, "int", values.Select(Literals.Int).ToList());
+
+    // Over a constant array a ReadOnlySpan property is static data with no copy on .NET 7 and later.
+    private void Table(string name, string type, IReadOnlyList<string> values)
+    {
+        Members.Line($"private static global::System.ReadOnlySpan<{type}> {name} => new {type}[]");
+        using (Members.Block(closing: "};"))
+        {
+            const int PerLine = 16;
+            for (var start = 0; start < values.Count; start += PerLine)
+            {
+                Members.Line(string.Join(", ", values.Skip(start).Take(PerLine)) + ",");
+            }
+        }
+
+        Members.Line();
+    }
+}

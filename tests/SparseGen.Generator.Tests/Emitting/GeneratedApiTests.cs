@@ -1,0 +1,65 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using SparseGen.Model.Tests.Infrastructure;
+
+namespace SparseGen.Generator.Tests.Emitting;
+
+/// <summary>The generated public API: argument checks and concurrent use.</summary>
+public sealed class GeneratedApiTests
+{
+    private const string Case = "IR_Residual_pool_dense_softmax";
+
+    [Fact]
+    public void Predict_with_a_wrong_input_length_throws_naming_the_sizes()
+    {
+        var model = CompiledCases.Get(Case, EmitVariant.Default);
+
+        var error = Assert.Throws<ArgumentException>(() => model.Predict(new float[model.InputLength - 1], new float[model.OutputLength]));
+
+        Assert.Equal("input", error.ParamName);
+        Assert.Contains("holds 74 floats", error.Message, StringComparison.Ordinal);
+        Assert.Contains("needs 75", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[3×5×5]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Predict_with_a_wrong_output_length_throws()
+    {
+        var model = CompiledCases.Get(Case, EmitVariant.Default);
+
+        var error = Assert.Throws<ArgumentException>(() => model.Predict(new float[model.InputLength], new float[model.OutputLength + 1]));
+
+        Assert.Equal("output", error.ParamName);
+        Assert.Contains("needs 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PredictBatch_checks_the_batch_and_both_lengths()
+    {
+        var model = CompiledCases.Get(Case, EmitVariant.Default);
+
+        var inputs = Assert.Throws<ArgumentException>(() => model.PredictBatch(new float[3 * model.InputLength], new float[4 * model.OutputLength], 4));
+        var outputs = Assert.Throws<ArgumentException>(() => model.PredictBatch(new float[4 * model.InputLength], new float[3 * model.OutputLength], 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.PredictBatch(Array.Empty<float>(), Array.Empty<float>(), 0));
+
+        Assert.Equal("inputs", inputs.ParamName);
+        Assert.Contains("a batch of 4 samples of shape [3×5×5] needs 300", inputs.Message, StringComparison.Ordinal);
+        Assert.Equal("outputs", outputs.ParamName);
+    }
+
+    [Fact]
+    public void Concurrent_calls_from_many_threads_give_the_sequential_results()
+    {
+        var model = CompiledFixtures.Get(Fixtures.MobileNetishPruned70).Model;
+        const int samples = 64;
+        var inputs = RandomData.Floats(3, samples * model.InputLength);
+        var expected = model.PredictEach(inputs, samples);
+        var actual = new float[expected.Length];
+
+        Parallel.For(0, samples, new ParallelOptions { MaxDegreeOfParallelism = 8 }, sample =>
+            model.Predict(inputs.AsSpan(sample * model.InputLength, model.InputLength), actual.AsSpan(sample * model.OutputLength, model.OutputLength)));
+
+        Assert.Equal(expected, actual);
+    }
+}
