@@ -1,0 +1,9 @@
+using SparseGen;
+
+namespace FashionMnist;
+
+/// <summary>The classifier: everything inside is generated from the model file at build time.</summary>
+[SparseModel("model/fashion_cnn_dense.onnx")]
+public static partial class FashionNet
+{
+}

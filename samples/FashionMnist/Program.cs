@@ -1,0 +1,127 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using FashionMnist;
+using Microsoft.ML.OnnxRuntime;
+
+// Classifies the 10,000 Fashion-MNIST test images with code the SparseGen generator compiled from the
+// model file at build time, and checks every answer against ONNX Runtime running the same file.
+
+var dataFolder = FindData(args);
+var (pixels, count, rows, columns) = IdxReader.ReadImages(Path.Combine(dataFolder, "t10k-images-idx3-ubyte.gz"));
+var labels = IdxReader.ReadLabels(Path.Combine(dataFolder, "t10k-labels-idx1-ubyte.gz"));
+if (rows * columns != FashionNet.InputLength)
+{
+    Console.Error.WriteLine($"The images are {rows}×{columns}, but the model takes {FashionNet.InputLength} values.");
+    return 2;
+}
+
+// The model was trained on pixels scaled to [0, 1] and normalised with Fashion-MNIST's mean and std.
+const float Mean = 0.2860f, Std = 0.3530f;
+var images = new float[pixels.Length];
+for (var i = 0; i < pixels.Length; i++)
+{
+    images[i] = (pixels[i] / 255f - Mean) / Std;
+}
+
+var logits = new float[count * FashionNet.OutputLength];
+FashionNet.Predict(images.AsSpan(0, FashionNet.InputLength), logits.AsSpan(0, FashionNet.OutputLength)); // warm-up
+
+var latency = Stopwatch.StartNew();
+for (var i = 0; i < count; i++)
+{
+    FashionNet.Predict(images.AsSpan(i * FashionNet.InputLength, FashionNet.InputLength), logits.AsSpan(i * FashionNet.OutputLength, FashionNet.OutputLength));
+}
+
+latency.Stop();
+
+var batchLogits = new float[logits.Length];
+var throughput = Stopwatch.StartNew();
+FashionNet.PredictBatch(images, batchLogits, count);
+throughput.Stop();
+
+var generated = ArgMax(logits, count);
+var correct = generated.Where((predicted, i) => predicted == labels[i]).Count();
+
+var modelPath = Path.Combine(AppContext.BaseDirectory, "model", "fashion_cnn_dense.onnx");
+var reference = RunOnnxRuntime(modelPath, images, count);
+var referenceClasses = ArgMax(reference, count);
+var agreement = generated.Where((predicted, i) => predicted == referenceClasses[i]).Count();
+var maxDiff = logits.Zip(reference, (a, b) => Math.Abs(a - b)).Max();
+var batchDiff = logits.Zip(batchLogits, (a, b) => Math.Abs(a - b)).Max();
+
+var culture = CultureInfo.InvariantCulture;
+Console.WriteLine(string.Create(culture, $"SparseGen · Fashion-MNIST test set · {count:N0} images · model {Path.GetFileName(modelPath)}"));
+Console.WriteLine();
+Console.WriteLine($"{"layer",-14} {"op",-8} {"strategy",-13} {"params",10} {"nonzeros",10} {"sparsity",9} {"dense MACs",12} {"kept MACs",12}");
+foreach (var layer in FashionNet.Layers)
+{
+    Console.WriteLine(string.Create(culture, $"{layer.Name,-14} {layer.OpType,-8} {layer.Strategy,-13} {layer.Parameters,10:N0} {layer.NonZeros,10:N0} {layer.Sparsity,9:P1} {layer.DenseMacs,12:N0} {layer.SparseMacs,12:N0}"));
+}
+
+Console.WriteLine(string.Create(culture, $"{"total",-14} {"",-8} {"",-13} {FashionNet.Parameters,10:N0} {FashionNet.NonZeros,10:N0} {1 - (double)FashionNet.NonZeros / FashionNet.Parameters,9:P1} {FashionNet.DenseMacs,12:N0} {FashionNet.SparseMacs,12:N0}"));
+Console.WriteLine();
+Console.WriteLine(string.Create(culture, $"accuracy                  {100.0 * correct / count:F2} % ({correct:N0} of {count:N0})"));
+Console.WriteLine(string.Create(culture, $"agreement with ONNX Runtime {agreement:N0} of {count:N0} predictions, max |logit difference| {maxDiff:E2}"));
+Console.WriteLine(string.Create(culture, $"PredictBatch vs Predict    max |difference| {batchDiff:E2}"));
+Console.WriteLine(string.Create(culture, $"latency (Predict, 1 thread) {latency.Elapsed.TotalMilliseconds * 1000 / count:F1} µs per image"));
+Console.WriteLine(string.Create(culture, $"throughput (PredictBatch, {Environment.ProcessorCount} cores) {count / throughput.Elapsed.TotalSeconds:N0} images/s"));
+Console.WriteLine("(timings here are indicative; benchmarks/ measures them properly)");
+return agreement == count && maxDiff <= 1e-4f ? 0 : 1;
+
+static int[] ArgMax(float[] logits, int count)
+{
+    var classes = new int[count];
+    for (var i = 0; i < count; i++)
+    {
+        var row = logits.AsSpan(i * FashionNet.OutputLength, FashionNet.OutputLength);
+        var best = 0;
+        for (var c = 1; c < row.Length; c++)
+        {
+            if (row[c] > row[best])
+            {
+                best = c;
+            }
+        }
+
+        classes[i] = best;
+    }
+
+    return classes;
+}
+
+static float[] RunOnnxRuntime(string modelPath, float[] images, int count)
+{
+    using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+    using var session = new InferenceSession(modelPath, options);
+    var shape = new long[] { count }.Concat(FashionNet.InputShape.ToArray().Select(d => (long)d)).ToArray();
+    using var input = OrtValue.CreateTensorValueFromMemory(images, shape);
+    using var runOptions = new RunOptions();
+    using var results = session.Run(runOptions, new[] { session.InputNames[0] }, new[] { input }, new[] { session.OutputNames[0] });
+    return results[0].GetTensorDataAsSpan<float>().ToArray();
+}
+
+static string FindData(string[] args)
+{
+    // --data DIR, then SPARSEGEN_FASHION_MNIST, then the test split shipped next to the program, then Debian's package.
+    var candidates = new[]
+    {
+        args.Length == 2 && args[0] == "--data" ? args[1] : null,
+        Environment.GetEnvironmentVariable("SPARSEGEN_FASHION_MNIST"),
+        Path.Combine(AppContext.BaseDirectory, "data"),
+        "/usr/share/datasets/fashion-mnist",
+    };
+    foreach (var folder in candidates)
+    {
+        if (folder is not null && File.Exists(Path.Combine(folder, "t10k-images-idx3-ubyte.gz")))
+        {
+            return folder;
+        }
+    }
+
+    throw new FileNotFoundException(
+        "Fashion-MNIST's test split (t10k-images-idx3-ubyte.gz) was not found. Pass --data DIR, set SPARSEGEN_FASHION_MNIST, " +
+        "or install Debian's dataset-fashion-mnist (files in /usr/share/datasets/fashion-mnist).");
+}
