@@ -14,7 +14,7 @@ internal static class Baseline
 {
     public static void Match(string actual, [CallerFilePath] string testFile = "", [CallerMemberName] string method = "")
     {
-        var folder = Path.Combine(Path.GetDirectoryName(testFile)!, "Baselines");
+        var folder = Path.Combine(Path.GetDirectoryName(SourcePath(testFile))!, "Baselines");
         var name = Path.GetFileNameWithoutExtension(testFile) + "." + method;
         var verified = Path.Combine(folder, name + ".verified.cs");
         var received = Path.Combine(folder, name + ".received.cs");
@@ -51,6 +51,28 @@ internal static class Baseline
         File.WriteAllText(received, actual);
         Assert.Fail($"the text differs from {verified} at {FirstDifference(expected, actual)}; compare with {received}, "
             + "then accept it with SPARSEGEN_UPDATE_BASELINES=1 if the change is intended");
+    }
+
+    /// <summary>
+    /// The test file on disk. CI builds map source paths to <c>/_/</c> (ContinuousIntegrationBuild), so a
+    /// mapped path is resolved against the repository that holds the test assembly.
+    /// </summary>
+    private static string SourcePath(string testFile)
+    {
+        if (File.Exists(testFile) || !testFile.StartsWith("/_/", StringComparison.Ordinal))
+        {
+            return testFile;
+        }
+
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "SparseGen.sln")))
+            {
+                return Path.Combine(folder.FullName, testFile.Substring(3));
+            }
+        }
+
+        return testFile;
     }
 
     private static string FirstDifference(string expected, string actual)
