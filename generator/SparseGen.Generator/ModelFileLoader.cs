@@ -43,7 +43,10 @@ internal static class ModelFileLoader
 
     /// <summary>Parses a model read by <see cref="Read"/>; never throws for a bad model.</summary>
     public static ModelLoadResult Load(ModelContent content) =>
-        ModelLoader.Load(content.Bytes!, new SideFiles(Path.GetDirectoryName(content.Path) ?? "."));
+        ModelLoader.Load(content.Bytes!, new SideFileDataSource(Path.GetDirectoryName(content.Path) ?? ".", OpenSideFile));
+
+    /// <summary>Side files of external tensor data; the model layer checks that they lie in the model's folder.</summary>
+    private static Stream? OpenSideFile(string path) => File.Exists(path) ? File.OpenRead(path) : null;
 
     private static string Sha256(byte[] bytes)
     {
@@ -56,65 +59,6 @@ internal static class ModelFileLoader
         }
 
         return text.ToString();
-    }
-
-    /// <summary>External tensor data next to the model; a location outside the model's folder is refused.</summary>
-    private sealed class SideFiles : IExternalDataSource
-    {
-        private readonly string _folder;
-
-        public SideFiles(string folder) => _folder = Path.GetFullPath(folder);
-
-        public byte[] Read(string location, long offset, long length, string tensorName)
-        {
-            var path = Path.GetFullPath(Path.Combine(_folder, location));
-            var root = _folder.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? _folder : _folder + Path.DirectorySeparatorChar;
-            if (Path.IsPathRooted(location) || !path.StartsWith(root, StringComparison.Ordinal))
-            {
-                throw new ModelException(
-                    ModelErrorCode.ExternalData,
-                    $"initializer '{tensorName}' names the side file '{location}', which is outside the model's folder",
-                    tensorName,
-                    "External data must sit next to the model file; export it again with a relative location.");
-            }
-
-            if (!File.Exists(path))
-            {
-                throw new ModelException(
-                    ModelErrorCode.ExternalData,
-                    $"initializer '{tensorName}' is stored in '{location}', which does not exist next to the model",
-                    tensorName,
-                    $"Copy '{location}' into the model's folder ({_folder}) together with the .onnx file.");
-            }
-
-            using var stream = File.OpenRead(path);
-            var available = stream.Length - offset;
-            var count = length < 0 ? available : length;
-            if (offset < 0 || available < 0 || count > available || count > ModelLimits.MaxTensorElements * 8)
-            {
-                throw new ModelException(
-                    ModelErrorCode.ExternalData,
-                    $"initializer '{tensorName}' asks for {count:N0} bytes at offset {offset:N0} of '{location}', which has {stream.Length:N0}",
-                    tensorName,
-                    "The side file is truncated or belongs to another export; export the model again.");
-            }
-
-            var bytes = new byte[count];
-            stream.Position = offset;
-            var read = 0;
-            while (read < bytes.Length)
-            {
-                var n = stream.Read(bytes, read, bytes.Length - read);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
-
-            return bytes;
-        }
     }
 }
 #pragma warning restore RS1035

@@ -20,6 +20,6 @@ public static partial class OnnxReader
             throw TooLarge(info.Length);
         }
 
-        return Read(File.ReadAllBytes(path), new DirectoryExternalDataSource(info.DirectoryName ?? "."));
+        return Read(File.ReadAllBytes(path), DirectoryExternalDataSource.For(info.DirectoryName ?? "."));
     }
 }

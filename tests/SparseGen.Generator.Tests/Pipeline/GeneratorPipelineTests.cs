@@ -63,6 +63,38 @@ public sealed class GeneratorPipelineTests
     }
 
     [Fact]
+    public void Model_with_external_data_reads_its_side_file()
+    {
+        using var harness = new GeneratorHarness();
+        var model = SparseGen.Model.Onnx.OnnxReader.Read(Fixtures.Bytes(Fixtures.MlpMixPruned95));
+        var (bytes, data) = SparseGen.Model.Onnx.OnnxWriter.WriteWithExternalData(model, "mlp.weights");
+        harness.AddModel("models/mlp.onnx", bytes);
+        harness.AddModel("models/mlp.weights", data, listInProject: false);
+        harness.AddSource(MlpClass);
+
+        var (_, result, output) = harness.Run();
+
+        Assert.Empty(result.Diagnostics);
+        var io = Fixtures.LoadIo(Fixtures.MlpMixPruned95);
+        Close.Assert(io.Outputs, Load(output, "App.Models.Mlp").PredictEach(io.Inputs, io.BatchSize), "PyTorch");
+    }
+
+    [Fact]
+    public void Missing_side_file_is_a_model_diagnostic_naming_it()
+    {
+        using var harness = new GeneratorHarness();
+        var model = SparseGen.Model.Onnx.OnnxReader.Read(Fixtures.Bytes(Fixtures.MlpMixPruned95));
+        harness.AddModel("models/mlp.onnx", SparseGen.Model.Onnx.OnnxWriter.WriteWithExternalData(model, "mlp.weights").Model);
+        harness.AddSource(MlpClass);
+
+        var (_, result, _) = harness.Run();
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("SPG010", diagnostic.Id);
+        Assert.Contains("mlp.weights", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Absolute_model_path_resolves_too()
     {
         using var harness = new GeneratorHarness();

@@ -6,13 +6,21 @@ namespace SparseGen.Model.Onnx;
 
 /// <summary>
 /// Reads side files from the model's folder, as PyTorch's exporter writes them. A location must be a
-/// plain relative path inside that folder: a model cannot make the reader open files elsewhere.
+/// plain relative path inside that folder: a model cannot make the reader open files elsewhere. The
+/// file system is reached only through the opener, so the source generator supplies its own.
 /// </summary>
-public sealed class DirectoryExternalDataSource : IExternalDataSource
+public sealed class SideFileDataSource : IExternalDataSource
 {
     private readonly string _directory;
+    private readonly Func<string, Stream?> _open;
 
-    public DirectoryExternalDataSource(string directory) => _directory = Path.GetFullPath(directory);
+    /// <param name="directory">The model's folder.</param>
+    /// <param name="open">Opens a file for reading, or returns null when it does not exist.</param>
+    public SideFileDataSource(string directory, Func<string, Stream?> open)
+    {
+        _directory = Path.GetFullPath(directory);
+        _open = open;
+    }
 
     public byte[] Read(string location, long offset, long length, string tensorName)
     {
@@ -29,7 +37,8 @@ public sealed class DirectoryExternalDataSource : IExternalDataSource
                 "External data must sit next to the model file; export it again with a relative location.");
         }
 
-        if (!File.Exists(path))
+        using var stream = _open(path);
+        if (stream is null)
         {
             throw new ModelException(
                 ModelErrorCode.ExternalData,
@@ -38,7 +47,6 @@ public sealed class DirectoryExternalDataSource : IExternalDataSource
                 $"Copy '{location}' into the model's folder ({_directory}) together with the .onnx file.");
         }
 
-        using var stream = File.OpenRead(path);
         if (length < 0)
         {
             length = stream.Length - offset;
