@@ -37,7 +37,7 @@ public sealed class GlibcxxRequirementPatcherTests : IDisposable
         var flags = patched[flagOffset] | (patched[flagOffset + 1] << 8);
         Assert.Equal(GlibcxxRequirementPatcher.VerFlagWeak, flags & GlibcxxRequirementPatcher.VerFlagWeak);
         Assert.Equal(original.Length, patched.Length);
-        Assert.Equal(DifferingOffsets(original, patched), [flagOffset]);
+        Assert.Equal(new List<long> { flagOffset }, DifferingOffsets(original, patched));
     }
 
     [Fact]
