@@ -88,11 +88,21 @@ namespace SparseGen.Build
         public static GlibcxxPatchOutcome WeakenRequirementInFile(string libraryPath, string versionName)
         {
             var bytes = File.ReadAllBytes(libraryPath);
-            var outcome = WeakenRequirement(bytes, versionName, out _);
+            var outcome = WeakenRequirement(bytes, versionName, out var changedFlagOffsets);
             if (outcome == GlibcxxPatchOutcome.Patched)
             {
+                // A copy is a new file with the original's permissions; only the flag fields are written into it.
                 var temporaryPath = libraryPath + ".weakening";
-                File.WriteAllBytes(temporaryPath, bytes);
+                File.Copy(libraryPath, temporaryPath, overwrite: true);
+                using (var stream = new FileStream(temporaryPath, FileMode.Open, FileAccess.Write))
+                {
+                    foreach (var offset in changedFlagOffsets)
+                    {
+                        stream.Position = offset;
+                        stream.Write(bytes, (int)offset, 2);
+                    }
+                }
+
                 File.Delete(libraryPath);
                 File.Move(temporaryPath, libraryPath);
             }
