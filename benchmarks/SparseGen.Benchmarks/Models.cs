@@ -1,0 +1,24 @@
+using SparseGen;
+
+namespace SparseGen.Benchmarks;
+
+/// <summary>The tutorial CNN, dense (PyTorch's export; 4.24 M MACs per image).</summary>
+[SparseModel("../../samples/FashionMnist/model/fashion_cnn_dense.onnx")]
+internal static partial class DenseCnn
+{
+    public const string File = "../../samples/FashionMnist/model/fashion_cnn_dense.onnx";
+}
+
+/// <summary>A residual network with BatchNorm, 80 % pruned (PyTorch fixture).</summary>
+[SparseModel("../../tests/SparseGen.Model.Tests/Fixtures/resnet_bn_pruned80.onnx")]
+internal static partial class ResNet80
+{
+    public const string File = "../../tests/SparseGen.Model.Tests/Fixtures/resnet_bn_pruned80.onnx";
+}
+
+/// <summary>Depthwise and grouped convolutions, 70 % pruned (PyTorch fixture).</summary>
+[SparseModel("../../tests/SparseGen.Model.Tests/Fixtures/mobilenetish_pruned70.onnx")]
+internal static partial class MobileNet70
+{
+    public const string File = "../../tests/SparseGen.Model.Tests/Fixtures/mobilenetish_pruned70.onnx";
+}
