@@ -135,6 +135,26 @@ public sealed class FilterRemovalTests
     }
 
     [Fact]
+    public void SmallerResidualModelExportsToOnnxAndMatchesOnnxRuntime()
+    {
+        torch.manual_seed(16);
+        var model = nn.Sequential(nn.Conv2d(3, 8, 3, padding: 1), nn.ReLU(), new ResidualBlock(8, 8), new ResidualBlock(8, 12, stride: 2), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(12, 4));
+        WarmUpBatchNorm(model, 3, 8, 8);
+        var smaller = FilterRemoval.remove_filters_by_l1(model, 0.5, new long[] { 3, 8, 8 }).Model;
+        var input = randn(2, 3, 8, 8);
+        float[] expected;
+        using (no_grad())
+        {
+            expected = smaller.forward(input).data<float>().ToArray();
+        }
+
+        var bytes = SparseGen.Pruning.Export.OnnxExporter.ToBytes(smaller, new SparseGen.Pruning.Export.ExportOptions(3, 8, 8));
+        var actual = SparseGen.Pruning.Tests.Export.OnnxRuntimeRunner.Run(bytes, "input", input.data<float>().ToArray(), new[] { 2, 3, 8, 8 });
+
+        Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() <= 1e-4f);
+    }
+
+    [Fact]
     public void UnsupportedModuleIsNamed()
     {
         var model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.GELU(), nn.Flatten());
