@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using SparseGen.Pruning.Modules;
 using TorchSharp.Modules;
@@ -5,13 +6,30 @@ using static TorchSharp.torch;
 
 namespace SparseGen.Pruning.Structured;
 
+/// <summary>A Conv2d or Linear of a model, where it sits, and what each of its weights costs per sample.</summary>
+/// <param name="Path">Its name in the model (as <c>named_modules</c> gives it, e.g. <c>features.3</c>).</param>
+/// <param name="Module">The layer.</param>
+/// <param name="MacsPerWeight">Multiply-accumulates one weight performs per sample: H·W of a Conv2d's output, 1 for a Linear.</param>
+internal sealed record WeightedLayer(string Path, nn.Module Module, long MacsPerWeight)
+{
+    public Tensor Weight => Module switch
+    {
+        Conv2d conv => conv.weight!,
+        Linear linear => linear.weight!,
+        _ => throw new System.InvalidOperationException("only Conv2d and Linear layers have a MAC cost here"),
+    };
+}
+
 /// <summary>
-/// Dense multiply-accumulates per sample of the Conv2d and Linear layers of a Sequential tree, found by
-/// running one zero sample through it so every layer's output size is TorchSharp's own.
+/// Finds the Conv2d and Linear layers of a Sequential tree and their cost per weight, by running one zero
+/// sample through it so every layer's output size is TorchSharp's own.
 /// </summary>
 internal static class MacCounter
 {
-    public static long Count(nn.Module<Tensor, Tensor> model, long[] inputShape)
+    public static long Count(nn.Module<Tensor, Tensor> model, long[] inputShape) =>
+        Layers(model, inputShape).Sum(layer => layer.Weight.numel() * layer.MacsPerWeight);
+
+    public static IReadOnlyList<WeightedLayer> Layers(nn.Module<Tensor, Tensor> model, long[] inputShape)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -19,9 +37,15 @@ internal static class MacCounter
         model.eval();
         try
         {
-            long macs = 0;
-            Walk(model, zeros(new[] { 1L }.Concat(inputShape).ToArray()), ref macs);
-            return macs;
+            var paths = new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
+            foreach (var (name, child) in model.named_modules())
+            {
+                paths[child] = name;
+            }
+
+            var layers = new List<WeightedLayer>();
+            Walk(model, zeros(new[] { 1L }.Concat(inputShape).ToArray()), paths, layers);
+            return layers;
         }
         finally
         {
@@ -29,35 +53,38 @@ internal static class MacCounter
         }
     }
 
-    private static Tensor Walk(nn.Module<Tensor, Tensor> module, Tensor input, ref long macs)
+    private static Tensor Walk(nn.Module<Tensor, Tensor> module, Tensor input, Dictionary<object, string> paths, List<WeightedLayer> layers)
     {
         switch (module)
         {
             case Sequential sequential:
                 foreach (var child in sequential.children().Cast<nn.Module<Tensor, Tensor>>())
                 {
-                    input = Walk(child, input, ref macs);
+                    input = Walk(child, input, paths, layers);
                 }
 
                 return input;
             case ResidualBlock block:
-                var middle = Walk(block.conv1, input, ref macs);
-                Walk(block.conv2, middle, ref macs);
+                var middle = Walk(block.conv1, input, paths, layers);
+                Walk(block.conv2, middle, paths, layers);
                 if (block.downsample is not null)
                 {
-                    Walk(block.downsample, input, ref macs);
+                    Walk(block.downsample, input, paths, layers);
                 }
 
                 return block.forward(input);
             case Conv2d conv:
                 var output = conv.forward(input);
-                macs += output.numel() * (conv.in_channels / conv.groups) * conv.kernel_size.Aggregate(1L, (a, b) => a * b);
+                layers.Add(new WeightedLayer(PathOf(conv, paths), conv, output.shape[2] * output.shape[3]));
                 return output;
             case Linear linear:
-                macs += linear.in_features * linear.out_features;
+                layers.Add(new WeightedLayer(PathOf(linear, paths), linear, 1));
                 return linear.forward(input);
             default:
                 return module.forward(input);
         }
     }
+
+    private static string PathOf(nn.Module module, Dictionary<object, string> paths) =>
+        paths.TryGetValue(module, out var path) ? path : module.GetName();
 }

@@ -1,0 +1,104 @@
+using System;
+using SparseGen.Pruning.Masks;
+using static TorchSharp.torch;
+
+namespace SparseGen.Pruning;
+
+#pragma warning disable CS8981, IDE1006
+
+public static partial class prune
+{
+    /// <summary>
+    /// Prunes whole slices of <paramref name="name"/> along <paramref name="dim"/> (0: a Conv2d's filters or a
+    /// Linear's output rows; 1: their input channels or columns), the fraction of live slices with the
+    /// smallest L<paramref name="n"/> norm.
+    /// </summary>
+    public static void ln_structured(nn.Module module, string name, double amount, double n, long dim) =>
+        LnStructured(module, name, Amount.Fraction(amount), n, dim);
+
+    /// <summary>Prunes the given number of live slices along <paramref name="dim"/> with the smallest Ln norm.</summary>
+    public static void ln_structured(nn.Module module, string name, long amount, double n, long dim) =>
+        LnStructured(module, name, Amount.Count(amount), n, dim);
+
+    /// <summary>
+    /// N:M sparsity along the input dimension: in every group of <paramref name="m"/> consecutive weights along
+    /// dim 1 (a Linear's inputs; a Conv2d's input channels at one kernel position), at most
+    /// <paramref name="n"/> stay, those with the largest magnitude (2:4 is what sparse tensor cores execute).
+    /// Entries already pruned stay pruned.
+    /// </summary>
+    /// <exception cref="ArgumentException">dim 1 is not a multiple of M, or N is not from 0 to M.</exception>
+    public static void n_m_structured(nn.Module module, string name, int n, int m)
+    {
+        if (m <= 0 || n < 0 || n > m)
+        {
+            throw new ArgumentException($"N:M sparsity needs 0 <= N <= M and M > 0; got {n}:{m}", nameof(n));
+        }
+
+        using var scope = NewDisposeScope();
+        var weight = PruningMasks.Parameter(module, name);
+        if (weight.dim() < 2 || weight.shape[1] % m != 0)
+        {
+            throw new ArgumentException(
+                $"{name} has shape [{string.Join(", ", weight.shape)}]: N:M groups run along dim 1, which must be a multiple of M = {m}",
+                nameof(name));
+        }
+
+        // [out, in, rest...] -> [out, rest..., in/M, M] so each group of M is one innermost row.
+        var alive = AliveMask(module, name, weight);
+        var scores = weight.detach().abs().mul(alive).add(alive.sub(1)); // pruned entries score -1: never among the largest
+        var moved = scores.movedim(new long[] { 1 }, new long[] { -1 });
+        var grouped = moved.reshape(-1, m);
+        var keepGrouped = zeros_like(grouped);
+        if (n > 0)
+        {
+            var largest = grouped.topk(n, dim: 1, largest: true).indexes;
+            keepGrouped.scatter_(1, largest, ones_like(largest, dtype: keepGrouped.dtype));
+        }
+
+        var keep = keepGrouped.reshape(moved.shape).movedim(new long[] { -1 }, new long[] { 1 });
+        Combine(module, name, keep);
+    }
+
+    private static void LnStructured(nn.Module module, string name, Amount amount, double n, long dim)
+    {
+        using var scope = NewDisposeScope();
+        var weight = PruningMasks.Parameter(module, name);
+        var rank = weight.dim();
+        if (dim < -rank || dim >= rank)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dim), dim, $"{name} has {rank} dimensions");
+        }
+
+        if (dim < 0)
+        {
+            dim += rank;
+        }
+
+        var alive = AliveMask(module, name, weight);
+        var otherDims = new long[rank - 1];
+        for (long d = 0, i = 0; d < rank; d++)
+        {
+            if (d != dim)
+            {
+                otherDims[i++] = d;
+            }
+        }
+
+        var masked = weight.detach().mul(alive);
+        var norms = otherDims.Length == 0 ? masked.abs() : linalg.vector_norm(masked, n, otherDims);
+        var sliceAlive = otherDims.Length == 0 ? alive : alive.amax(otherDims).gt(0);
+        var candidates = sliceAlive.to(ScalarType.Bool).nonzero().flatten();
+        var toPrune = amount.Of(candidates.shape[0]);
+        var keepSlices = ones(weight.shape[dim], dtype: weight.dtype);
+        if (toPrune > 0)
+        {
+            var smallest = norms.index_select(0, candidates).topk((int)toPrune, largest: false).indexes;
+            keepSlices.index_fill_(0, candidates.index_select(0, smallest), 0);
+        }
+
+        var view = new long[rank];
+        Array.Fill(view, 1L);
+        view[dim] = weight.shape[dim];
+        Combine(module, name, keepSlices.reshape(view).expand_as(weight).contiguous());
+    }
+}
