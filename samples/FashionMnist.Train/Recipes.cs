@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using SparseGen.Pruning;
+using SparseGen.Pruning.Export;
+using SparseGen.Pruning.Reports;
+using SparseGen.Pruning.Schedules;
+using SparseGen.Pruning.Structured;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FashionMnist.Train;
+
+/// <summary>
+/// The recipes: train dense; or start from the dense checkpoint (training it first if there is none), prune
+/// by a method, fine-tune with the masks held, then export the frozen model and a JSON report.
+/// </summary>
+internal sealed class Recipes
+{
+    private const double LearningRate = 1e-3;
+    private const double FineTuneLearningRate = 5e-4;
+    private const int SlowEpochs = 2;
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private readonly Options _options;
+    private readonly Trainer _trainer;
+    private readonly Dataset _test;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public Recipes(Options options, Trainer trainer, Dataset test)
+    {
+        _options = options;
+        _trainer = trainer;
+        _test = test;
+        Directory.CreateDirectory(options.OutputFolder);
+    }
+
+    private string Name => _options.Network == "cnn" ? "fashion_cnn" : "fashion_resnet";
+
+    public void Run()
+    {
+        switch (_options.Recipe)
+        {
+            case "dense":
+                var dense = TrainDense();
+                Finish(dense, $"{Name}_dense", "none", null, _trainer.Accuracy(dense), _trainer.Accuracy(dense), null);
+                break;
+            case "global":
+            case "mac-aware":
+                Unstructured();
+                break;
+            case "filters":
+                Filters();
+                break;
+            default:
+                throw new ArgumentException($"unknown recipe '{_options.Recipe}'");
+        }
+    }
+
+    private Sequential TrainDense()
+    {
+        var model = Network.Create(_options.Network);
+        _trainer.Fit(model, _options.Epochs, "dense", LearningRate, SlowEpochs);
+        model.save(CheckpointPath);
+        Console.WriteLine($"saved {CheckpointPath}");
+        return model;
+    }
+
+    private string CheckpointPath => Path.Combine(_options.OutputFolder, $"{Name}_dense_seed{_options.Seed}.dat");
+
+    /// <summary>The dense model from its checkpoint, or trained now when there is none.</summary>
+    private Sequential DenseModel()
+    {
+        if (!File.Exists(CheckpointPath))
+        {
+            Console.WriteLine($"no dense checkpoint at {CheckpointPath}: training the dense model first");
+            return TrainDense();
+        }
+
+        var model = Network.Create(_options.Network);
+        model.load(CheckpointPath);
+        Console.WriteLine($"loaded the dense model from {CheckpointPath}");
+        return model;
+    }
+
+    /// <summary>
+    /// Gradual magnitude pruning (Zhu &amp; Gupta's cubic schedule) during the first half of the fine-tuning,
+    /// every 100 steps, by plain global magnitude or MAC-aware; then fine-tuning at the final sparsity.
+    /// </summary>
+    private void Unstructured()
+    {
+        var model = DenseModel();
+        var denseAccuracy = _trainer.Accuracy(model);
+        Console.WriteLine($"dense accuracy {denseAccuracy:P2}");
+        var pruningEpochs = Math.Max(1, _options.FineTuneEpochs / 2);
+        var schedule = new GradualSchedule(0, _options.Sparsity, Start: 0, End: (int)(pruningEpochs * _trainer.StepsPerEpoch), Frequency: 100);
+        var macAware = _options.Recipe == "mac-aware";
+        var weights = prune.weights_of(model);
+
+        void PruneOnSchedule(long step)
+        {
+            var amount = schedule.AmountAt((int)step);
+            if (amount <= 0)
+            {
+                return;
+            }
+
+            if (macAware)
+            {
+                prune.global_mac_aware(model, amount, Network.SampleShape);
+            }
+            else
+            {
+                prune.global_unstructured(weights, amount);
+            }
+        }
+
+        var accuracy = _trainer.Fit(model, _options.FineTuneEpochs, _options.Recipe, FineTuneLearningRate, SlowEpochs, optimizer => prune.step(optimizer, model), PruneOnSchedule);
+        foreach (var (module, name) in weights)
+        {
+            prune.remove(module, name);
+        }
+
+        var percent = (int)Math.Round(_options.Sparsity * 100);
+        var method = macAware ? "global_mac_aware_l1_gradual" : "global_unstructured_l1_gradual";
+        Finish(model, $"{Name}_{(macAware ? "mac_aware" : "global")}{percent}", method, _options.Sparsity, denseAccuracy, accuracy, null);
+    }
+
+    /// <summary>Removes the fraction of each convolution's filters with the smallest L1 norm, then fine-tunes the smaller model.</summary>
+    private void Filters()
+    {
+        var model = DenseModel();
+        var denseAccuracy = _trainer.Accuracy(model);
+        Console.WriteLine($"dense accuracy {denseAccuracy:P2}");
+        var removal = FilterRemoval.remove_filters_by_l1(model, _options.Sparsity, Network.SampleShape);
+        foreach (var layer in removal.Layers)
+        {
+            Console.WriteLine($"{layer.Layer}: {layer.FiltersBefore} -> {layer.FiltersAfter} filters");
+        }
+
+        Console.WriteLine($"MACs per image: {removal.DenseMacs:N0} -> {removal.RemainingMacs:N0}; accuracy before fine-tuning {_trainer.Accuracy(removal.Model):P2}");
+        var smaller = removal.Model;
+        var accuracy = _trainer.Fit(smaller, _options.FineTuneEpochs, "filters", FineTuneLearningRate, SlowEpochs);
+        var percent = (int)Math.Round(_options.Sparsity * 100);
+        Finish(smaller, $"{Name}_filters{percent}", "filters_l1_removed", _options.Sparsity, denseAccuracy, accuracy, removal);
+    }
+
+    private void Finish(Sequential model, string name, string method, double? target, double denseAccuracy, double accuracy, FilterRemovalResult? removal)
+    {
+        model.eval();
+        var report = PruningReport.of(model, Network.SampleShape);
+        Console.Write(report.ToTable());
+        var onnxPath = Path.Combine(_options.OutputFolder, name + ".onnx");
+        var exportOptions = new ExportOptions(1, 28, 28)
+        {
+            PruningMethod = method,
+            TargetSparsity = target,
+            Accuracy = accuracy,
+            Preprocessing = InputPreprocessing.Standardised(Dataset.Mean, Dataset.Std),
+            ExtraMetadata = new Dictionary<string, string>
+            {
+                ["sparsegen.dataset"] = "fashion-mnist",
+                ["sparsegen.training.seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
+            },
+        };
+        OnnxExporter.Export(model, onnxPath, exportOptions);
+        var onnxRuntimeAccuracy = OnnxRuntimeAccuracy.Measure(onnxPath, _test);
+        var seconds = _clock.Elapsed.TotalSeconds;
+        var json = new
+        {
+            recipe = _options.Recipe,
+            network = _options.Network,
+            method,
+            target_sparsity = target,
+            seed = _options.Seed,
+            epochs = _options.Epochs,
+            fine_tune_epochs = _options.FineTuneEpochs,
+            accuracy_before = denseAccuracy,
+            accuracy_after = accuracy,
+            onnx_runtime_accuracy = onnxRuntimeAccuracy,
+            filter_removal = removal is null ? null : new { dense_macs = removal.DenseMacs, remaining_macs = removal.RemainingMacs, layers = removal.Layers },
+            sparsity = report.ToJsonObject(),
+            wall_seconds = Math.Round(seconds, 1),
+            machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+        };
+        var reportPath = Path.Combine(_options.OutputFolder, name + ".json");
+        File.WriteAllText(reportPath, JsonSerializer.Serialize(json, Indented));
+        Console.WriteLine($"accuracy {accuracy:P2} (dense {denseAccuracy:P2}), ONNX Runtime on the exported file {onnxRuntimeAccuracy:P2}");
+        Console.WriteLine($"weights {report.Sparsity:P1} sparse, MACs {report.MacSparsity:P1} removed ({report.RemainingMacs:N0} of {report.DenseMacs:N0} per image)");
+        Console.WriteLine($"wrote {onnxPath} and {reportPath} in {seconds:F0} s");
+        if (Math.Abs(onnxRuntimeAccuracy - accuracy) > 0.0005)
+        {
+            throw new InvalidOperationException($"ONNX Runtime scores the exported file {onnxRuntimeAccuracy:P2}, TorchSharp {accuracy:P2}: the export is wrong");
+        }
+    }
+}
