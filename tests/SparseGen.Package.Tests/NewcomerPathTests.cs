@@ -87,7 +87,7 @@ public sealed class NewcomerPathTests
     {
         var toolFolder = Path.Combine(app.Root, "tools");
 
-        await app.Step(app.Root, "tool", "install", "--tool-path", toolFolder, "--add-source", app.Feed, "SparseGen.Cli", "--version", app.Version);
+        await app.Step(app.Root, "tool", "install", "--tool-path", toolFolder, "--add-source", app.ToolFeed, "SparseGen.Cli", "--version", app.Version);
         var inspect = await ProcessRunner.Run(Path.Combine(toolFolder, "sparsegen"), new[] { "inspect", app.ModelPath, "--json" }, app.Root, environment: null, TimeSpan.FromMinutes(1));
 
         Assert.True(inspect.ExitCode == 0, inspect.Describe());

@@ -26,13 +26,18 @@ public sealed class NewcomerApp : IAsyncLifetime
     {
         Root = Path.Combine(Path.GetTempPath(), "sparsegen-newcomer-" + Guid.NewGuid().ToString("N")[..12]);
         Feed = Path.Combine(Root, "feed");
+        ToolFeed = Path.Combine(Root, "tool-feed");
         ProjectDirectory = Path.Combine(Root, "App");
         InputPath = Path.Combine(Root, "inputs.bin");
     }
 
     public string Root { get; }
 
+    /// <summary>The folder feed of the SparseGen package.</summary>
     public string Feed { get; }
+
+    /// <summary>The folder feed of the tool, apart so that the app's restore never reads a package still being written.</summary>
+    public string ToolFeed { get; }
 
     public string ProjectDirectory { get; }
 
@@ -63,16 +68,15 @@ public sealed class NewcomerApp : IAsyncLifetime
         var repository = RepositoryRoot();
         var suffix = string.Create(CultureInfo.InvariantCulture, $"e2e.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}");
 
-        // Both packages at once (they share no project); their build output stays out of the repository, so
-        // this never races the solution's own build of the same projects.
+        // The two packs and the new project at once (they share nothing); the packs' build output stays out of
+        // the repository, so they never race the solution's own build of the same projects.
         var artifacts = Path.Combine(Root, "artifacts");
+        var packTool = Step(repository, "pack", Path.Combine(repository, "runtime", "SparseGen.Cli", "SparseGen.Cli.csproj"), "-c", "Release", "-o", ToolFeed, "-p:ArtifactsPath=" + artifacts, "-p:VersionSuffix=" + suffix);
         await Task.WhenAll(
             Step(repository, "pack", Path.Combine(repository, "runtime", "SparseGen.Runtime", "SparseGen.Runtime.csproj"), "-c", "Release", "-o", Feed, "-p:ArtifactsPath=" + artifacts, "-p:VersionSuffix=" + suffix),
-            Step(repository, "pack", Path.Combine(repository, "runtime", "SparseGen.Cli", "SparseGen.Cli.csproj"), "-c", "Release", "-o", Feed, "-p:ArtifactsPath=" + artifacts, "-p:VersionSuffix=" + suffix));
-        var library = Directory.GetFiles(Feed, "SparseGen.*.nupkg").Select(Path.GetFileName).Single(name => char.IsDigit(name!["SparseGen.".Length]))!;
-        Version = library["SparseGen.".Length..^".nupkg".Length];
+            Step(Root, "new", "console", "-o", ProjectDirectory, "--no-restore"));
+        Version = Path.GetFileName(Directory.GetFiles(Feed, "SparseGen.*.nupkg").Single())["SparseGen.".Length..^".nupkg".Length];
 
-        await Step(Root, "new", "console", "-o", ProjectDirectory, "--no-restore");
         File.WriteAllText(Path.Combine(ProjectDirectory, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -86,6 +90,7 @@ public sealed class NewcomerApp : IAsyncLifetime
         AddModelItem(Path.Combine(ProjectDirectory, "App.csproj"));
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", "Program.cs"), Path.Combine(ProjectDirectory, "Program.cs"), overwrite: true);
         await Step(ProjectDirectory, "build", "-c", "Release");
+        await packTool;
 
         Inputs = Logits.RandomInputs(Samples, SampleShape.Aggregate(1, (a, b) => a * b), Seed);
         Logits.Write(InputPath, Inputs);
