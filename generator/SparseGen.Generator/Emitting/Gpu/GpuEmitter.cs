@@ -57,7 +57,7 @@ internal static class GpuEmitter
         if (values.OutputIsInput)
         {
             builder.Run.Line("// The output is the input under another shape.");
-            builder.Run.Line("inputs.CopyTo(outputs);");
+            builder.Run.Line("global::ILGPU.Runtime.ArrayViewExtensions.CopyTo(inputs, outputs);");
         }
 
         for (var index = 0; index < graph.Operations.Count; index++)
