@@ -197,7 +197,7 @@ internal static class GpuConvKernels
             foreach (var m in outputs)
             {
                 var o = "o" + Literals.Int(m);
-                var r = "r" + Literals.Int(m);
+                var r = "f" + Literals.Int(m);
                 k.Line("float " + r + " = " + values[m] + ";");
                 k.Line(isMax
                     ? o + " = (wy == 0 && wx == 0) || " + r + " > " + o + " ? " + r + " : " + o + ";"
@@ -237,12 +237,12 @@ internal static class GpuConvKernels
             var parts = new List<string>();
             if (tap.RowStart > 0 || tap.RowEnd < geometry.OutputHeight)
             {
-                parts.Add(Name(Range("oy", tap.RowStart, tap.RowEnd, geometry.OutputHeight), "r"));
+                parts.Add(Name(Range("oy", tap.RowStart, tap.RowEnd, geometry.OutputHeight), "row"));
             }
 
             if (tap.ColumnStart > 0 || tap.ColumnEnd < geometry.OutputWidth)
             {
-                parts.Add(Name(Range("ox", tap.ColumnStart, tap.ColumnEnd, geometry.OutputWidth), "c"));
+                parts.Add(Name(Range("ox", tap.ColumnStart, tap.ColumnEnd, geometry.OutputWidth), "column"));
             }
 
             result[tap] = string.Join(" && ", parts);

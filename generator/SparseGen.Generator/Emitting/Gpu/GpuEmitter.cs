@@ -138,7 +138,7 @@ internal static class GpuEmitter
 
     private static void WriteClass(SourceWriter writer, ModelGraph graph, EmitTarget target, GpuPlan plan, IReadOnlyList<string> titles, GpuKernelBuilder builder)
     {
-        writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SparseGen\", \"" + CpuEmitter.Version + "\")]");
+        // [GeneratedCode] sits on the CPU file's declaration of the class (an attribute may appear once).
         writer.Line((target.IsStatic ? "static " : "") + "partial class " + target.ClassName);
         using (writer.Block())
         {
@@ -177,6 +177,7 @@ internal static class GpuEmitter
 
         writer.Line("/// </list>");
         writer.Line("/// </remarks>");
+        writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SparseGen\", \"" + CpuEmitter.Version + "\")]");
         writer.Line("public sealed class " + RunnerClassName + " : global::SparseGen.Gpu.GpuModel");
         using (writer.Block())
         {
