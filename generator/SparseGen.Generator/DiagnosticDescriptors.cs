@@ -88,6 +88,22 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Info,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor GpuRuntimeMissing = new(
+        "SPG030",
+        "ILGPU is referenced but SparseGen.Gpu is not",
+        "The project references ILGPU but not SparseGen.Gpu, which the GPU code of '{0}' needs; reference SparseGen.Gpu to get CreateGpu, or set <SparseGenEmitGpu>false</SparseGenEmitGpu> to silence this",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor GpuOpUnsupported = new(
+        "SPG031",
+        "An operation has no GPU kernel",
+        "The model '{0}' uses {1}, which has no GPU kernel; '{2}' gets no CreateGpu (its CPU code is unaffected)",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor UnexpectedFailure = new(
         "SPG099",
         "SparseGen failed unexpectedly",

@@ -73,6 +73,8 @@ public sealed partial class SparseModelGenerator : IIncrementalGenerator
                 }
             }
         });
+
+        InitializeGpu(context, requests, modelFiles, projectDirectory);
     }
 
     internal static string HintName(ModelKey key) => key.FullName + ".Cpu.g.cs";

@@ -9,4 +9,6 @@ internal static class TrackingNames
     public const string Keys = nameof(Keys);
     public const string Generated = nameof(Generated);
     public const string Sources = nameof(Sources);
+    public const string GpuSwitch = nameof(GpuSwitch);
+    public const string GeneratedGpu = nameof(GeneratedGpu);
 }

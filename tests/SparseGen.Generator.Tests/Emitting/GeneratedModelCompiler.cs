@@ -66,7 +66,7 @@ internal static class GeneratedModelCompiler
     });
 
     /// <summary>Compiles the sources into one assembly; fails with the compiler's messages on any warning or error.</summary>
-    public static Assembly Compile(string assemblyName, IEnumerable<(string Path, string Source)> sources)
+    public static Assembly Compile(string assemblyName, IEnumerable<(string Path, string Source)> sources, IEnumerable<MetadataReference>? extraReferences = null)
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp10);
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Source, parseOptions, s.Path)).ToArray();
@@ -76,7 +76,7 @@ internal static class GeneratedModelCompiler
             nullableContextOptions: NullableContextOptions.Enable,
             generalDiagnosticOption: ReportDiagnostic.Error,
             concurrentBuild: true);
-        var compilation = CSharpCompilation.Create(assemblyName, trees, References.Value, options);
+        var compilation = CSharpCompilation.Create(assemblyName, trees, References.Value.Concat(extraReferences ?? Array.Empty<MetadataReference>()), options);
         using var stream = new MemoryStream();
         var result = compilation.Emit(stream);
         var problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();

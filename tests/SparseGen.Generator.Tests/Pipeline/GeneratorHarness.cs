@@ -25,6 +25,9 @@ internal sealed class GeneratorHarness : IDisposable
 
     public GeneratorHarness() => Directory.CreateDirectory(ProjectDirectory);
 
+    /// <summary>Further <c>build_property.*</c> values the compiler is given (CompilerVisibleProperty items).</summary>
+    public Dictionary<string, string> BuildProperties { get; } = new();
+
     public string ProjectDirectory { get; } = Path.Combine(Path.GetTempPath(), "sparsegen-driver-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>Writes a model file under the project folder and hands it to the compiler as a SparseModel item.</summary>
@@ -67,7 +70,7 @@ internal sealed class GeneratorHarness : IDisposable
         new[] { new SparseModelGenerator().AsSourceGenerator() },
         _modelFiles,
         new CSharpParseOptions(LanguageVersion.CSharp10),
-        new Options(ProjectDirectory, _modelFiles.Select(f => f.Path)),
+        new Options(ProjectDirectory, _modelFiles.Select(f => f.Path), BuildProperties),
         new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once; returns the driver (for a second run), its result and the compilation with generated code.</summary>
@@ -105,9 +108,15 @@ internal sealed class GeneratorHarness : IDisposable
     {
         private readonly HashSet<string> _models;
 
-        public Options(string projectDirectory, IEnumerable<string> models)
+        public Options(string projectDirectory, IEnumerable<string> models, IReadOnlyDictionary<string, string> properties)
         {
-            GlobalOptions = new Values(new Dictionary<string, string> { ["build_property.MSBuildProjectDirectory"] = projectDirectory });
+            var global = new Dictionary<string, string> { ["build_property.MSBuildProjectDirectory"] = projectDirectory };
+            foreach (var (name, value) in properties)
+            {
+                global["build_property." + name] = value;
+            }
+
+            GlobalOptions = new Values(global);
             _models = new HashSet<string>(models, StringComparer.Ordinal);
         }
 

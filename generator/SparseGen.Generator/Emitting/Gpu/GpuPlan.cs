@@ -1,0 +1,56 @@
+using System.Collections.Generic;
+using SparseGen.Generator.Planning;
+using SparseGen.Model.Graph;
+
+namespace SparseGen.Generator.Emitting.Gpu;
+
+/// <summary>How the GPU code computes a layer with weights.</summary>
+internal enum GpuStrategy
+{
+    /// <summary>One kernel per block of output channels, weights as literals (PTX immediates), zeros absent.</summary>
+    Unrolled,
+
+    /// <summary>One kernel per layer walking the nonzeros of its (uniform) output channel in device tables.</summary>
+    Table,
+}
+
+/// <summary>The GPU decisions for one graph: a strategy per Conv and Dense, pools fused into the conv before them, and where values live.</summary>
+internal sealed class GpuPlan
+{
+    public GpuPlan(
+        IReadOnlyDictionary<Operation, GpuStrategy> strategies,
+        IReadOnlyDictionary<Operation, PoolOperation> fusedPools,
+        BufferPlan buffers,
+        GpuOptions options)
+    {
+        Strategies = strategies;
+        FusedPools = fusedPools;
+        Buffers = buffers;
+        Options = options;
+    }
+
+    public IReadOnlyDictionary<Operation, GpuStrategy> Strategies { get; }
+
+    /// <summary>Conv → the pool whose windows its kernel computes directly (the conv's output is never stored).</summary>
+    public IReadOnlyDictionary<Operation, PoolOperation> FusedPools { get; }
+
+    public BufferPlan Buffers { get; }
+
+    public GpuOptions Options { get; }
+
+    public bool IsFusedAway(Operation op) => op is PoolOperation pool && FusedPoolSet().Contains(pool);
+
+    private HashSet<PoolOperation>? _fusedPoolSet;
+
+    private HashSet<PoolOperation> FusedPoolSet() => _fusedPoolSet ??= new HashSet<PoolOperation>(FusedPools.Values, ReferenceEquality<PoolOperation>.Instance);
+}
+
+internal sealed class ReferenceEquality<T> : IEqualityComparer<T>
+    where T : class
+{
+    public static ReferenceEquality<T> Instance { get; } = new();
+
+    public bool Equals(T? x, T? y) => ReferenceEquals(x, y);
+
+    public int GetHashCode(T obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+}
