@@ -276,7 +276,7 @@ internal static class CpuEmitter
         using (writer.Block())
         {
             writer.Line("/// <summary>Floats of activations one sample needs at once, every value placed at build time.</summary>");
-            writer.Line("internal const int ArenaLength = " + Literals.Int(kernels.ArenaLength) + ";");
+            writer.Line("internal const int ArenaLength = " + Literals.Int(kernels.ArenaLengthWithSlack) + ";");
             writer.Line();
             writer.Line("[global::System.ThreadStatic]");
             writer.Line("private static float[]? t_arena;");
@@ -284,8 +284,19 @@ internal static class CpuEmitter
             writer.Line("/// <summary>This thread's arena, made on its first call.</summary>");
             writer.Line("internal static float[] Arena() => t_arena ??= new float[ArenaLength];");
             writer.Line();
-            writer.Line("/// <summary>Runs every layer on one sample.</summary>");
-            writer.Line("internal static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena)");
+            if (kernels.UsesLanes)
+            {
+                WriteLaneDispatch(writer, kernels.Options.LaneWidths);
+                writer.Line();
+                writer.Line("/// <summary>Runs every layer on one sample, the SIMD kernels at the width of <typeparamref name=\"TLanes\"/>.</summary>");
+                writer.Line("private static void Run" + LanesCode.TypeParameters + "(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena)" + LanesCode.Constraints);
+            }
+            else
+            {
+                writer.Line("/// <summary>Runs every layer on one sample.</summary>");
+                writer.Line("internal static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena)");
+            }
+
             using (writer.Block())
             {
                 writer.Lines(kernels.RunBody.ToString());
@@ -302,8 +313,47 @@ internal static class CpuEmitter
                 WriteHelper(writer, helper);
             }
 
+            if (kernels.UsesLanes)
+            {
+                writer.Line();
+                writer.Lines(LanesCode.Helpers);
+            }
+
             writer.Line();
             writer.Lines(kernels.Members.ToString().TrimEnd('\n'));
+        }
+    }
+
+    /// <summary>
+    /// <c>Run</c> picks the widest SIMD the CPU accelerates; the checks are JIT-time constants, so only
+    /// one branch (and one instantiation of every kernel) is compiled.
+    /// </summary>
+    private static void WriteLaneDispatch(SourceWriter writer, LaneWidths widths)
+    {
+        writer.Line("/// <summary>Runs every layer on one sample with the widest SIMD this CPU accelerates.</summary>");
+        writer.Line("internal static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena)");
+        using (writer.Block())
+        {
+            var paths = LanesCode.Paths(widths).ToList();
+            for (var index = 0; index < paths.Count; index++)
+            {
+                var (lanes, vector) = paths[index];
+                writer.Line((index == 0 ? "if" : "else if") + " (" + lanes + ".IsSupported)");
+                using (writer.Block())
+                {
+                    writer.Line("Run<" + vector + ", " + lanes + ">(input, output, arena);");
+                }
+            }
+
+            if (paths.Count > 0)
+            {
+                writer.Line("else");
+            }
+
+            using (writer.Block())
+            {
+                writer.Line("Run<float, Lanes1>(input, output, arena);");
+            }
         }
     }
 
