@@ -226,25 +226,14 @@ internal static class CpuEmitter
             }
 
             writer.Line();
-            writer.Line("// Spans cannot enter the worker lambdas, so the samples travel through pooled arrays.");
+            writer.Line("// Spans cannot reach other threads, so the samples travel through pooled arrays.");
             writer.Line("float[] inputArray = global::System.Buffers.ArrayPool<float>.Shared.Rent(inputs.Length);");
             writer.Line("float[] outputArray = global::System.Buffers.ArrayPool<float>.Shared.Rent(outputs.Length);");
             writer.Line("try");
             using (writer.Block())
             {
                 writer.Line("inputs.CopyTo(inputArray);");
-                writer.Line("global::System.Threading.Tasks.Parallel.For(0, workers, worker =>");
-                using (writer.Block(closing: "});"))
-                {
-                    writer.Line("int first = (int)((long)batch * worker / workers);");
-                    writer.Line("int end = (int)((long)batch * (worker + 1) / workers);");
-                    writer.Line("float[] arena = " + KernelClassName + ".Arena();");
-                    using (writer.Block("for (int sample = first; sample < end; sample++)"))
-                    {
-                        writer.Line(KernelClassName + ".Run(new global::System.ReadOnlySpan<float>(inputArray, sample * InputLength, InputLength), new global::System.Span<float>(outputArray, sample * OutputLength, OutputLength), arena);");
-                    }
-                }
-
+                writer.Line(KernelClassName + ".BatchJob.ForThisThread().Run(inputArray, outputArray, batch, workers);");
                 writer.Line("new global::System.ReadOnlySpan<float>(outputArray, 0, outputs.Length).CopyTo(outputs);");
             }
 
@@ -303,6 +292,8 @@ internal static class CpuEmitter
             }
 
             writer.Line();
+            writer.Lines(BatchJob);
+            writer.Line();
             writer.Line("internal static string LengthMessage(string parameter, int actual, int batch, int perSample, string shape) =>");
             writer.Line("    parameter + \" holds \" + actual.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" floats but \"");
             writer.Line("    + (batch == 1 ? \"one sample\" : \"a batch of \" + batch.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" samples\")");
@@ -356,6 +347,63 @@ internal static class CpuEmitter
             }
         }
     }
+
+    /// <summary>
+    /// PredictBatch's worker: samples are taken one at a time from a shared counter by the calling thread
+    /// and by thread-pool threads running this same object. One job per calling thread, reused, so a call
+    /// allocates nothing once warm (no closures, no Parallel.For state).
+    /// </summary>
+    private const string BatchJob = """
+/// <summary>One PredictBatch call spread over the calling thread and thread-pool threads; one per calling thread, reused.</summary>
+internal sealed class BatchJob : global::System.Threading.IThreadPoolWorkItem
+{
+    [global::System.ThreadStatic]
+    private static BatchJob? t_job;
+
+    private readonly global::System.Threading.ManualResetEventSlim _done = new(false);
+    private float[] _inputs = global::System.Array.Empty<float>();
+    private float[] _outputs = global::System.Array.Empty<float>();
+    private int _batch;
+    private int _next;
+    private int _pending;
+
+    public static BatchJob ForThisThread() => t_job ??= new BatchJob();
+
+    /// <summary>Runs every sample on <paramref name="workers"/> threads, this one included, and returns when all are done.</summary>
+    public void Run(float[] inputs, float[] outputs, int batch, int workers)
+    {
+        _inputs = inputs;
+        _outputs = outputs;
+        _batch = batch;
+        _next = 0;
+        _pending = workers;
+        _done.Reset();
+        for (int worker = 1; worker < workers; worker++)
+        {
+            global::System.Threading.ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        Execute();
+        _done.Wait();
+        _inputs = _outputs = global::System.Array.Empty<float>();
+    }
+
+    public void Execute()
+    {
+        float[] arena = Arena();
+        int sample;
+        while ((sample = global::System.Threading.Interlocked.Increment(ref _next) - 1) < _batch)
+        {
+            SparseGenKernels.Run(new global::System.ReadOnlySpan<float>(_inputs, sample * InputLength, InputLength), new global::System.Span<float>(_outputs, sample * OutputLength, OutputLength), arena);
+        }
+
+        if (global::System.Threading.Interlocked.Decrement(ref _pending) == 0)
+        {
+            _done.Set();
+        }
+    }
+}
+""";
 
     private static void WriteHelper(SourceWriter writer, KernelHelper helper)
     {
