@@ -103,22 +103,13 @@ namespace Samples.Models
                 return;
             }
 
-            // Spans cannot enter the worker lambdas, so the samples travel through pooled arrays.
+            // Spans cannot reach other threads, so the samples travel through pooled arrays.
             float[] inputArray = global::System.Buffers.ArrayPool<float>.Shared.Rent(inputs.Length);
             float[] outputArray = global::System.Buffers.ArrayPool<float>.Shared.Rent(outputs.Length);
             try
             {
                 inputs.CopyTo(inputArray);
-                global::System.Threading.Tasks.Parallel.For(0, workers, worker =>
-                {
-                    int first = (int)((long)batch * worker / workers);
-                    int end = (int)((long)batch * (worker + 1) / workers);
-                    float[] arena = SparseGenKernels.Arena();
-                    for (int sample = first; sample < end; sample++)
-                    {
-                        SparseGenKernels.Run(new global::System.ReadOnlySpan<float>(inputArray, sample * InputLength, InputLength), new global::System.Span<float>(outputArray, sample * OutputLength, OutputLength), arena);
-                    }
-                });
+                SparseGenKernels.BatchJob.ForThisThread().Run(inputArray, outputArray, batch, workers);
                 new global::System.ReadOnlySpan<float>(outputArray, 0, outputs.Length).CopyTo(outputs);
             }
             finally
@@ -166,10 +157,60 @@ namespace Samples.Models
             {
                 input.CopyTo(arena.Slice(0, 36));
                 Layer1Conv<V, TLanes>(arena);
-                Layer2MaxPool(arena);
+                Layer2MaxPool<V, TLanes>(arena);
                 // Layer 3 · Reshape (no code: the same floats under a new shape)
                 Layer4Dense(arena);
                 arena.Slice(18, 4).CopyTo(output);
+            }
+
+            /// <summary>One PredictBatch call spread over the calling thread and thread-pool threads; one per calling thread, reused.</summary>
+            internal sealed class BatchJob : global::System.Threading.IThreadPoolWorkItem
+            {
+                [global::System.ThreadStatic]
+                private static BatchJob? t_job;
+
+                private readonly global::System.Threading.ManualResetEventSlim _done = new(false);
+                private float[] _inputs = global::System.Array.Empty<float>();
+                private float[] _outputs = global::System.Array.Empty<float>();
+                private int _batch;
+                private int _next;
+                private int _pending;
+
+                public static BatchJob ForThisThread() => t_job ??= new BatchJob();
+
+                /// <summary>Runs every sample on <paramref name="workers"/> threads, this one included, and returns when all are done.</summary>
+                public void Run(float[] inputs, float[] outputs, int batch, int workers)
+                {
+                    _inputs = inputs;
+                    _outputs = outputs;
+                    _batch = batch;
+                    _next = 0;
+                    _pending = workers;
+                    _done.Reset();
+                    for (int worker = 1; worker < workers; worker++)
+                    {
+                        global::System.Threading.ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                    }
+
+                    Execute();
+                    _done.Wait();
+                    _inputs = _outputs = global::System.Array.Empty<float>();
+                }
+
+                public void Execute()
+                {
+                    float[] arena = Arena();
+                    int sample;
+                    while ((sample = global::System.Threading.Interlocked.Increment(ref _next) - 1) < _batch)
+                    {
+                        SparseGenKernels.Run(new global::System.ReadOnlySpan<float>(_inputs, sample * InputLength, InputLength), new global::System.Span<float>(_outputs, sample * OutputLength, OutputLength), arena);
+                    }
+
+                    if (global::System.Threading.Interlocked.Decrement(ref _pending) == 0)
+                    {
+                        _done.Set();
+                    }
+                }
             }
 
             internal static string LengthMessage(string parameter, int actual, int batch, int perSample, string shape) =>
@@ -188,6 +229,12 @@ namespace Samples.Models
                 V MultiplyAdd(V left, V right, V addend);
                 /// <summary>v &gt; 0 ? v : 0 per lane, as the reference's Relu (a NaN gives 0).</summary>
                 V Relu(V value);
+                /// <summary>candidate &gt; current ? candidate : current per lane, the reference's max step (a NaN already taken stays).</summary>
+                V MaxOf(V current, V candidate);
+                /// <summary>The even lanes of low ‖ high.</summary>
+                V Even(V low, V high);
+                /// <summary>The odd lanes of low ‖ high.</summary>
+                V Odd(V low, V high);
             }
 
             private readonly struct Lanes512 : ILanes<global::System.Runtime.Intrinsics.Vector512<float>>
@@ -206,6 +253,12 @@ namespace Samples.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector512<float> Relu(global::System.Runtime.Intrinsics.Vector512<float> value) =>
                     global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(value, global::System.Runtime.Intrinsics.Vector512<float>.Zero), value, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector512<float> MaxOf(global::System.Runtime.Intrinsics.Vector512<float> current, global::System.Runtime.Intrinsics.Vector512<float> candidate) => global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(candidate, current), candidate, current);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector512<float> Even(global::System.Runtime.Intrinsics.Vector512<float> low, global::System.Runtime.Intrinsics.Vector512<float> high) => global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(low, global::System.Runtime.Intrinsics.Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), high);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector512<float> Odd(global::System.Runtime.Intrinsics.Vector512<float> low, global::System.Runtime.Intrinsics.Vector512<float> high) => global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(low, global::System.Runtime.Intrinsics.Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), high);
             }
 
             private readonly struct Lanes256 : ILanes<global::System.Runtime.Intrinsics.Vector256<float>>
@@ -224,11 +277,19 @@ namespace Samples.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> value) =>
                     global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(value, global::System.Runtime.Intrinsics.Vector256<float>.Zero), value, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector256<float> MaxOf(global::System.Runtime.Intrinsics.Vector256<float> current, global::System.Runtime.Intrinsics.Vector256<float> candidate) => global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(candidate, current), candidate, current);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector256<float> Even(global::System.Runtime.Intrinsics.Vector256<float> low, global::System.Runtime.Intrinsics.Vector256<float> high) =>
+                    global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.X86.Avx2.Permute4x64(global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.X86.Avx.Shuffle(low, high, 0b10_00_10_00)), 0b11_01_10_00));
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector256<float> Odd(global::System.Runtime.Intrinsics.Vector256<float> low, global::System.Runtime.Intrinsics.Vector256<float> high) =>
+                    global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.X86.Avx2.Permute4x64(global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.X86.Avx.Shuffle(low, high, 0b11_01_11_01)), 0b11_01_10_00));
             }
 
             private readonly struct Lanes128 : ILanes<global::System.Runtime.Intrinsics.Vector128<float>>
             {
-                public static bool IsSupported => global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported || global::System.Runtime.Intrinsics.X86.Fma.IsSupported;
+                public static bool IsSupported => global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported || global::System.Runtime.Intrinsics.X86.Fma.IsSupported;
                 public int Count => 4;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector128<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector128.Create(value);
@@ -244,6 +305,14 @@ namespace Samples.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> value) =>
                     global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero), value, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector128<float> MaxOf(global::System.Runtime.Intrinsics.Vector128<float> current, global::System.Runtime.Intrinsics.Vector128<float> candidate) => global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(candidate, current), candidate, current);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector128<float> Even(global::System.Runtime.Intrinsics.Vector128<float> low, global::System.Runtime.Intrinsics.Vector128<float> high) =>
+                    global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Shuffle(low, high, 0b10_00_10_00) : global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.UnzipEven(low, high);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector128<float> Odd(global::System.Runtime.Intrinsics.Vector128<float> low, global::System.Runtime.Intrinsics.Vector128<float> high) =>
+                    global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Shuffle(low, high, 0b11_01_11_01) : global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.UnzipOdd(low, high);
             }
 
             /// <summary>One lane: the same kernels on a CPU without the SIMD above.</summary>
@@ -260,6 +329,12 @@ namespace Samples.Models
                 public float MultiplyAdd(float left, float right, float addend) => (left * right) + addend;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public float Relu(float value) => value > 0f ? value : 0f;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public float MaxOf(float current, float candidate) => candidate > current ? candidate : current;
+                /// <summary>Not used: one lane has no pairs (the kernels take their scalar path).</summary>
+                public float Even(float low, float high) => low;
+                /// <summary>Not used: one lane has no pairs.</summary>
+                public float Odd(float low, float high) => high;
             }
 
             /// <summary>
@@ -321,6 +396,49 @@ namespace Samples.Models
                 }
             }
 
+            /// <summary>
+            /// 2×2, stride-2 max pooling of [channels × height × width] into [channels × height/2 × width/2], each
+            /// window taken in the reference's order (top-left first, a NaN taken first stays). Vectors read two
+            /// rows' worth of pairs and split them into even and odd lanes; outputs are written in ascending order,
+            /// so a vector's spill past a row is overwritten later.
+            /// </summary>
+            private static void MaxPool2x2<V, TLanes>(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int channels, int height, int width) where V : struct where TLanes : struct, ILanes<V>
+            {
+                TLanes lanes = default;
+                int count = lanes.Count, outHeight = height / 2, outWidth = width / 2;
+                ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                for (int c = 0; c < channels; c++)
+                {
+                    for (int oy = 0; oy < outHeight; oy++)
+                    {
+                        int top = (c * height + 2 * oy) * width, bottom = top + width, o = (c * outHeight + oy) * outWidth, ox = 0;
+                        if (count > 1)
+                        {
+                            for (; ox < outWidth && o + ox + count <= y.Length && bottom + 2 * (ox + count) <= x.Length; ox += count)
+                            {
+                                V top0 = lanes.Load(ref source, top + 2 * ox), top1 = lanes.Load(ref source, top + 2 * ox + count);
+                                V bottom0 = lanes.Load(ref source, bottom + 2 * ox), bottom1 = lanes.Load(ref source, bottom + 2 * ox + count);
+                                V max = lanes.MaxOf(lanes.Even(top0, top1), lanes.Odd(top0, top1));
+                                max = lanes.MaxOf(max, lanes.Even(bottom0, bottom1));
+                                lanes.Store(lanes.MaxOf(max, lanes.Odd(bottom0, bottom1)), ref target, o + ox);
+                            }
+                        }
+
+                        for (; ox < outWidth; ox++)
+                        {
+                            float max = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, top + 2 * ox);
+                            float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, top + 2 * ox + 1);
+                            max = v > max ? v : max;
+                            v = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, bottom + 2 * ox);
+                            max = v > max ? v : max;
+                            v = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, bottom + 2 * ox + 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref target, o + ox) = v > max ? v : max;
+                        }
+                    }
+                }
+            }
+
             // Layer 1 · Conv 1→2 3×3 · 50.0 % zero · 324 MACs kept · SIMD unrolled
             // 'Conv_0': [1×6×6] → [2×6×6], then Relu
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -368,41 +486,11 @@ namespace Samples.Models
             // Layer 2 · MaxPool 2×2 stride 2
             // 'MaxPool_2': [2×6×6] → [2×3×3]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2MaxPool(global::System.Span<float> arena)
+            private static void Layer2MaxPool<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
             {
                 var x = arena.Slice(36, 72);
                 var y = arena.Slice(0, 18);
-                for (int c = 0; c < 2; c++)
-                {
-                    var plane = x.Slice(c * 36, 36);
-                    var outputPlane = y.Slice(c * 9, 9);
-                    for (int oy = 0; oy < 3; oy++)
-                    {
-                        int top = oy * 2;
-                        for (int ox = 0; ox < 3; ox++)
-                        {
-                            int left = ox * 2;
-                            float max = float.MinValue;
-                            int count = 0;
-                            for (int ky = 0; ky < 2; ky++)
-                            {
-                                int iy = top + ky;
-                                for (int kx = 0; kx < 2; kx++)
-                                {
-                                    int ix = left + kx;
-                                    float v = plane[iy * 6 + ix];
-                                    // The first element is taken as is, so a NaN stays, as in ONNX Runtime.
-                                    if (count == 0 || v > max)
-                                    {
-                                        max = v;
-                                    }
-                                    count++;
-                                }
-                            }
-                            outputPlane[oy * 3 + ox] = max;
-                        }
-                    }
-                }
+                MaxPool2x2<V, TLanes>(x, y, 2, 6, 6);
             }
 
             // Layer 4 · Dense 18→4 · 75.0 % zero · 18 MACs kept · unrolled
