@@ -9,6 +9,16 @@ internal static partial class DenseCnn
     public const string File = "../../samples/FashionMnist/model/fashion_cnn_dense.onnx";
 }
 
+/// <summary>
+/// The tutorial CNN with conv2 and fc1 magnitude-pruned to 90 % (benchmarks/tools/PruneModel.cs; not trained
+/// after pruning, so only its speed means anything): 0.63 M of 4.24 M MACs left.
+/// </summary>
+[SparseModel("Models/fashion_cnn_pruned90.onnx")]
+internal static partial class Pruned90Cnn
+{
+    public const string File = "Models/fashion_cnn_pruned90.onnx";
+}
+
 /// <summary>A residual network with BatchNorm, 80 % pruned (PyTorch fixture).</summary>
 [SparseModel("../../tests/SparseGen.Model.Tests/Fixtures/resnet_bn_pruned80.onnx")]
 internal static partial class ResNet80

@@ -8,7 +8,8 @@ namespace SparseGen.Generator.Emitting;
 /// <param name="OutputBase">Offset of the output channel's plane in the output.</param>
 /// <param name="InputBase">Input offset read for output (0, 0), possibly negative: the offset for (oy, ox) is InputBase + oy·sH·W + ox·sW.</param>
 /// <param name="Window">The tap's index, kh·kW + kw.</param>
-internal readonly record struct ConvTap(float Weight, int OutputBase, int InputBase, int Window, int RowStart, int RowEnd, int ColumnStart, int ColumnEnd);
+/// <param name="InputChannel">The input channel the tap reads.</param>
+internal readonly record struct ConvTap(float Weight, int OutputBase, int InputBase, int Window, int RowStart, int RowEnd, int ColumnStart, int ColumnEnd, int InputChannel);
 
 /// <summary>Shapes and window ranges of one convolution, in the terms of the reference evaluator.</summary>
 internal sealed class ConvGeometry
@@ -39,6 +40,36 @@ internal sealed class ConvGeometry
     public int StrideW { get; }
 
     public int InputPlane => InputHeight * InputWidth;
+
+    public int InputChannels => _conv.InputChannelsPerGroup * _conv.Group;
+
+    public int PadTop => _conv.Pads[0];
+
+    public int PadLeft => _conv.Pads[1];
+
+    /// <summary>Rows of one phase plane: the padded input's rows ph, ph + sH, … (see <see cref="SimdPlanes"/>).</summary>
+    public int PhaseHeight => (InputHeight + _conv.Pads[0] + _conv.Pads[2] + StrideH - 1) / StrideH;
+
+    public int PhaseWidth => (InputWidth + _conv.Pads[1] + _conv.Pads[3] + StrideW - 1) / StrideW;
+
+    /// <summary>Phase planes per input channel, one per (row, column) residue of the stride.</summary>
+    public int Phases => StrideH * StrideW;
+
+    /// <summary>Floats of the padded, phase-split input.</summary>
+    public int SimdPlanes => InputChannels * Phases * PhaseHeight * PhaseWidth;
+
+    /// <summary>
+    /// Offset in the phase-split input of what <paramref name="tap"/> reads for output (0, 0); output
+    /// (oy, ox) reads that plus oy·<see cref="PhaseWidth"/> + ox, for every tap alike.
+    /// </summary>
+    public int SimdOffset(ConvTap tap)
+    {
+        var kh = tap.Window / _conv.KernelWidth;
+        var kw = tap.Window % _conv.KernelWidth;
+        int rowReach = kh * _conv.Dilations[0], columnReach = kw * _conv.Dilations[1];
+        var phase = ((tap.InputChannel * StrideH) + (rowReach % StrideH)) * StrideW + (columnReach % StrideW);
+        return (phase * PhaseHeight * PhaseWidth) + (rowReach / StrideH * PhaseWidth) + (columnReach / StrideW);
+    }
 
     public int OutputPlane => OutputHeight * OutputWidth;
 
@@ -77,7 +108,7 @@ internal sealed class ConvGeometry
                     }
 
                     var inputBase = ((firstChannel + c) * InputPlane) + (RowOffset(kh) * InputWidth) + ColumnOffset(kw);
-                    yield return new ConvTap(weight, m * OutputPlane, inputBase, (kh * conv.KernelWidth) + kw, rowStart, rowEnd, columnStart, columnEnd);
+                    yield return new ConvTap(weight, m * OutputPlane, inputBase, (kh * conv.KernelWidth) + kw, rowStart, rowEnd, columnStart, columnEnd, firstChannel + c);
                 }
             }
         }

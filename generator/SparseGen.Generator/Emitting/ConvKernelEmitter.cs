@@ -14,6 +14,12 @@ internal static class ConvKernelEmitter
 {
     public static void Emit(LayerContext layer, ConvOperation conv)
     {
+        if (layer.Plan.StrategyOf(conv) is { } strategy && strategy is LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled)
+        {
+            SimdConvKernelEmitter.Emit(layer, conv, strategy);
+            return;
+        }
+
         var geometry = new ConvGeometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output));
         var methods = layer.Methods(new[] { layer.SpanLocal("x", conv.Input), layer.SpanLocal("y", conv.Output) });
         if (layer.Plan.StrategyOf(conv) == LayerStrategy.SparseTable)

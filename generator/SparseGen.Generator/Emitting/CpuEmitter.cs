@@ -226,25 +226,14 @@ internal static class CpuEmitter
             }
 
             writer.Line();
-            writer.Line("// Spans cannot enter the worker lambdas, so the samples travel through pooled arrays.");
+            writer.Line("// Spans cannot reach other threads, so the samples travel through pooled arrays.");
             writer.Line("float[] inputArray = global::System.Buffers.ArrayPool<float>.Shared.Rent(inputs.Length);");
             writer.Line("float[] outputArray = global::System.Buffers.ArrayPool<float>.Shared.Rent(outputs.Length);");
             writer.Line("try");
             using (writer.Block())
             {
                 writer.Line("inputs.CopyTo(inputArray);");
-                writer.Line("global::System.Threading.Tasks.Parallel.For(0, workers, worker =>");
-                using (writer.Block(closing: "});"))
-                {
-                    writer.Line("int first = (int)((long)batch * worker / workers);");
-                    writer.Line("int end = (int)((long)batch * (worker + 1) / workers);");
-                    writer.Line("float[] arena = " + KernelClassName + ".Arena();");
-                    using (writer.Block("for (int sample = first; sample < end; sample++)"))
-                    {
-                        writer.Line(KernelClassName + ".Run(new global::System.ReadOnlySpan<float>(inputArray, sample * InputLength, InputLength), new global::System.Span<float>(outputArray, sample * OutputLength, OutputLength), arena);");
-                    }
-                }
-
+                writer.Line(KernelClassName + ".BatchJob.ForThisThread().Run(inputArray, outputArray, batch, workers);");
                 writer.Line("new global::System.ReadOnlySpan<float>(outputArray, 0, outputs.Length).CopyTo(outputs);");
             }
 
@@ -276,7 +265,7 @@ internal static class CpuEmitter
         using (writer.Block())
         {
             writer.Line("/// <summary>Floats of activations one sample needs at once, every value placed at build time.</summary>");
-            writer.Line("internal const int ArenaLength = " + Literals.Int(kernels.ArenaLength) + ";");
+            writer.Line("internal const int ArenaLength = " + Literals.Int(kernels.ArenaLengthWithSlack) + ";");
             writer.Line();
             writer.Line("[global::System.ThreadStatic]");
             writer.Line("private static float[]? t_arena;");
@@ -284,13 +273,26 @@ internal static class CpuEmitter
             writer.Line("/// <summary>This thread's arena, made on its first call.</summary>");
             writer.Line("internal static float[] Arena() => t_arena ??= new float[ArenaLength];");
             writer.Line();
-            writer.Line("/// <summary>Runs every layer on one sample.</summary>");
-            writer.Line("internal static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena)");
+            if (kernels.UsesLanes)
+            {
+                WriteLaneDispatch(writer, kernels.Options.LaneWidths);
+                writer.Line();
+                writer.Line("/// <summary>Runs every layer on one sample, the SIMD kernels at the width of <typeparamref name=\"TLanes\"/>.</summary>");
+                writer.Line("private static void Run" + LanesCode.TypeParameters + "(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena)" + LanesCode.Constraints);
+            }
+            else
+            {
+                writer.Line("/// <summary>Runs every layer on one sample.</summary>");
+                writer.Line("internal static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena)");
+            }
+
             using (writer.Block())
             {
                 writer.Lines(kernels.RunBody.ToString());
             }
 
+            writer.Line();
+            writer.Lines(BatchJob);
             writer.Line();
             writer.Line("internal static string LengthMessage(string parameter, int actual, int batch, int perSample, string shape) =>");
             writer.Line("    parameter + \" holds \" + actual.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" floats but \"");
@@ -302,10 +304,106 @@ internal static class CpuEmitter
                 WriteHelper(writer, helper);
             }
 
+            if (kernels.UsesLanes)
+            {
+                writer.Line();
+                writer.Lines(LanesCode.Helpers);
+            }
+
             writer.Line();
             writer.Lines(kernels.Members.ToString().TrimEnd('\n'));
         }
     }
+
+    /// <summary>
+    /// <c>Run</c> picks the widest SIMD the CPU accelerates; the checks are JIT-time constants, so only
+    /// one branch (and one instantiation of every kernel) is compiled.
+    /// </summary>
+    private static void WriteLaneDispatch(SourceWriter writer, LaneWidths widths)
+    {
+        writer.Line("/// <summary>Runs every layer on one sample with the widest SIMD this CPU accelerates.</summary>");
+        writer.Line("internal static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena)");
+        using (writer.Block())
+        {
+            var paths = LanesCode.Paths(widths).ToList();
+            for (var index = 0; index < paths.Count; index++)
+            {
+                var (lanes, vector) = paths[index];
+                writer.Line((index == 0 ? "if" : "else if") + " (" + lanes + ".IsSupported)");
+                using (writer.Block())
+                {
+                    writer.Line("Run<" + vector + ", " + lanes + ">(input, output, arena);");
+                }
+            }
+
+            if (paths.Count > 0)
+            {
+                writer.Line("else");
+            }
+
+            using (writer.Block())
+            {
+                writer.Line("Run<float, Lanes1>(input, output, arena);");
+            }
+        }
+    }
+
+    /// <summary>
+    /// PredictBatch's worker: samples are taken one at a time from a shared counter by the calling thread
+    /// and by thread-pool threads running this same object. One job per calling thread, reused, so a call
+    /// allocates nothing once warm (no closures, no Parallel.For state).
+    /// </summary>
+    private const string BatchJob = """
+/// <summary>One PredictBatch call spread over the calling thread and thread-pool threads; one per calling thread, reused.</summary>
+internal sealed class BatchJob : global::System.Threading.IThreadPoolWorkItem
+{
+    [global::System.ThreadStatic]
+    private static BatchJob? t_job;
+
+    private readonly global::System.Threading.ManualResetEventSlim _done = new(false);
+    private float[] _inputs = global::System.Array.Empty<float>();
+    private float[] _outputs = global::System.Array.Empty<float>();
+    private int _batch;
+    private int _next;
+    private int _pending;
+
+    public static BatchJob ForThisThread() => t_job ??= new BatchJob();
+
+    /// <summary>Runs every sample on <paramref name="workers"/> threads, this one included, and returns when all are done.</summary>
+    public void Run(float[] inputs, float[] outputs, int batch, int workers)
+    {
+        _inputs = inputs;
+        _outputs = outputs;
+        _batch = batch;
+        _next = 0;
+        _pending = workers;
+        _done.Reset();
+        for (int worker = 1; worker < workers; worker++)
+        {
+            global::System.Threading.ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        Execute();
+        _done.Wait();
+        _inputs = _outputs = global::System.Array.Empty<float>();
+    }
+
+    public void Execute()
+    {
+        float[] arena = Arena();
+        int sample;
+        while ((sample = global::System.Threading.Interlocked.Increment(ref _next) - 1) < _batch)
+        {
+            SparseGenKernels.Run(new global::System.ReadOnlySpan<float>(_inputs, sample * InputLength, InputLength), new global::System.Span<float>(_outputs, sample * OutputLength, OutputLength), arena);
+        }
+
+        if (global::System.Threading.Interlocked.Decrement(ref _pending) == 0)
+        {
+            _done.Set();
+        }
+    }
+}
+""";
 
     private static void WriteHelper(SourceWriter writer, KernelHelper helper)
     {

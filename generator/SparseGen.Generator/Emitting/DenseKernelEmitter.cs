@@ -12,6 +12,12 @@ internal static class DenseKernelEmitter
 {
     public static void Emit(LayerContext layer, DenseOperation dense)
     {
+        if (layer.Plan.StrategyOf(dense) == LayerStrategy.DenseSimd)
+        {
+            SimdDenseKernelEmitter.Emit(layer, dense);
+            return;
+        }
+
         int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
         var rows = layer.LengthOf(dense.Output) / outFeatures;
         var locals = new[] { layer.SpanLocal("x", dense.Input), layer.SpanLocal("y", dense.Output) };

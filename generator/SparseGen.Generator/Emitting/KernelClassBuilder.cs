@@ -12,6 +12,8 @@ internal sealed class KernelClassBuilder
 {
     private readonly HashSet<KernelHelper> _helpers = new();
 
+    private int _readEnd;
+
     public KernelClassBuilder(PlannerOptions options, int arenaLength)
     {
         Options = options;
@@ -20,8 +22,30 @@ internal sealed class KernelClassBuilder
 
     public PlannerOptions Options { get; }
 
-    /// <summary>Floats of the arena, at least one so the array is never empty.</summary>
-    public int ArenaLength { get; }
+    /// <summary>Floats of the arena: the values, then the kernels' scratch, then the SIMD kernels' read slack.</summary>
+    public int ArenaLength { get; private set; }
+
+    /// <summary>Floats the arena holds with the read slack.</summary>
+    public int ArenaLengthWithSlack => System.Math.Max(ArenaLength, _readEnd);
+
+    /// <summary>True once a kernel is generic over SIMD lanes: <c>Run</c> then dispatches on the CPU's widths.</summary>
+    public bool UsesLanes { get; private set; }
+
+    public void UseLanes() => UsesLanes = true;
+
+    /// <summary>
+    /// A range of <paramref name="length"/> floats of the arena for one layer's own use (it is never
+    /// shared, so what the layer leaves there, e.g. zero borders, stays); its offset.
+    /// </summary>
+    public int AllocateScratch(int length)
+    {
+        var offset = ArenaLength;
+        ArenaLength += length;
+        return offset;
+    }
+
+    /// <summary>Ensures the arena holds at least <paramref name="end"/> floats: SIMD kernels read garbage lanes past their scratch.</summary>
+    public void RequireReadEnd(int end) => _readEnd = System.Math.Max(_readEnd, end);
 
     /// <summary>Methods and tables, written at indentation zero.</summary>
     public SourceWriter Members { get; } = new();

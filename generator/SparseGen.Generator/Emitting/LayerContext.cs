@@ -47,4 +47,14 @@ internal sealed class LayerContext
 
     public LayerMethods Methods(IReadOnlyList<string> locals, string? rowLoop = null, IReadOnlyList<string>? rowLocals = null) =>
         new(Kernels, MethodName, Header, locals, rowLoop, rowLocals);
+
+    /// <summary>Methods generic over SIMD lanes; the class gets the lanes helpers.</summary>
+    public LayerMethods LaneMethods(IReadOnlyList<string> locals)
+    {
+        Kernels.UseLanes();
+        return new(Kernels, MethodName, Header, locals, lanes: true);
+    }
+
+    /// <summary>The arena offset of a value.</summary>
+    public int OffsetOf(string value) => Plan.Buffers.OffsetOf(value);
 }

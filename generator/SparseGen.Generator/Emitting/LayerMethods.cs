@@ -18,6 +18,7 @@ internal sealed class LayerMethods
     private readonly IReadOnlyList<string> _locals;
     private readonly string? _rowLoop;
     private readonly IReadOnlyList<string> _rowLocals;
+    private readonly bool _lanes;
     private readonly List<List<CodePiece>> _methods = new() { new List<CodePiece>() };
     private int _statements;
     private int _loops;
@@ -28,14 +29,17 @@ internal sealed class LayerMethods
     /// <param name="locals">Statements at the start of every method (spans over the arena).</param>
     /// <param name="rowLoop">A loop header around the pieces in every method, or null.</param>
     /// <param name="rowLocals">Statements at the start of the row loop's body.</param>
+    /// <param name="lanes">Whether the methods are generic over SIMD lanes (<see cref="LanesCode"/>).</param>
     public LayerMethods(
         KernelClassBuilder kernels,
         string name,
         IReadOnlyList<string> header,
         IReadOnlyList<string> locals,
         string? rowLoop = null,
-        IReadOnlyList<string>? rowLocals = null)
+        IReadOnlyList<string>? rowLocals = null,
+        bool lanes = false)
     {
+        _lanes = lanes;
         _kernels = kernels;
         _name = name;
         _header = header;
@@ -49,9 +53,10 @@ internal sealed class LayerMethods
     public void Add(CodePiece piece)
     {
         var options = _kernels.Options;
+        var budget = _lanes ? options.MaxSimdStatementsPerMethod : options.MaxStatementsPerMethod;
         var current = _methods[_methods.Count - 1];
         if (current.Count > 0
-            && (FixedStatements + _statements + piece.Statements > options.MaxStatementsPerMethod
+            && (FixedStatements + _statements + piece.Statements > budget
                 || _loops + piece.Loops + 1 > options.MaxLoopsPerMethod))
         {
             current = new List<CodePiece>();
@@ -86,9 +91,10 @@ internal sealed class LayerMethods
         {
             var methodName = _methods.Count == 1 ? _name : _name + "Part" + (index + 1).ToString(CultureInfo.InvariantCulture);
             var pieces = _methods[index];
-            _kernels.RunBody.Line(methodName + "(arena);");
+            var typeParameters = _lanes ? LanesCode.TypeParameters : "";
+            _kernels.RunBody.Line(methodName + typeParameters + "(arena);");
             members.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-            members.Line($"private static void {methodName}(global::System.Span<float> arena)");
+            members.Line($"private static void {methodName}{typeParameters}(global::System.Span<float> arena){(_lanes ? LanesCode.Constraints : "")}");
             using (members.Block())
             {
                 foreach (var local in _locals)

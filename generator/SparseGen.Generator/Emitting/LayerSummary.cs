@@ -30,7 +30,7 @@ internal sealed class LayerSummary
 
     public LayerStatistics? Statistics { get; }
 
-    /// <summary>"unrolled", "sparse table", or empty for an op without weights.</summary>
+    /// <summary>"unrolled", "sparse table", "SIMD unrolled", "SIMD sparse table", "dense SIMD", or empty for an op without weights.</summary>
     public string Strategy { get; }
 
     public IReadOnlyList<string> HeaderComment => new[] { "// " + Literals.Comment(Title), "// " + Literals.Comment(Detail) };
@@ -52,6 +52,9 @@ internal sealed class LayerSummary
             {
                 LayerStrategy.Unrolled => "unrolled",
                 LayerStrategy.SparseTable => "sparse table",
+                LayerStrategy.SimdUnrolled => "SIMD unrolled",
+                LayerStrategy.SimdTable => "SIMD sparse table",
+                LayerStrategy.DenseSimd => "dense SIMD",
                 _ => op is BatchNormOperation ? "unrolled" : "",
             };
             var title = "Layer " + Literals.Int(index + 1) + " · " + Operation(op, graph);

@@ -24,6 +24,16 @@ internal static class PoolKernelEmitter
         var rowTaps = Enumerable.Range(0, outHeight).Select(oy => TapsBefore((oy * strideH) - padTop, kernelH, dilationH, height + pool.Pads[2])).ToArray();
         var columnTaps = Enumerable.Range(0, outWidth).Select(ox => TapsBefore((ox * strideW) - padLeft, kernelW, dilationW, width + pool.Pads[3])).ToArray();
 
+        if (isMax && kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && dilationH == 1 && dilationW == 1
+            && pool.Pads.All(p => p == 0) && outHeight == height / 2 && outWidth == width / 2)
+        {
+            var lanes = layer.LaneMethods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
+            lanes.Add(CodePiece.Write(writer => writer.Statement(
+                "MaxPool2x2" + LanesCode.TypeParameters + "(x, y, " + Literals.Int(channels) + ", " + Literals.Int(height) + ", " + Literals.Int(width) + ");")));
+            lanes.Finish();
+            return;
+        }
+
         var methods = layer.Methods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
         methods.Add(CodePiece.Write(writer =>
         {

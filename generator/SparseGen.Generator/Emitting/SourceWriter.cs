@@ -49,6 +49,13 @@ internal sealed class SourceWriter
         StatementCount++;
     }
 
+    /// <summary>Several short statements on one line (a SIMD tap: a broadcast and its multiply-adds), each counted.</summary>
+    public void Statements(params string[] statements)
+    {
+        Line(string.Join(" ", statements));
+        StatementCount += statements.Length;
+    }
+
     /// <summary>
     /// Loops and their one-statement body on one line, <c>for (...) for (...) y[i] += w * x[j];</c>: the
     /// form of an unrolled weight, one line each, which keeps large layers' source (and build time) small.

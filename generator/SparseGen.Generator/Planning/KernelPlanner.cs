@@ -4,13 +4,10 @@ using SparseGen.Model.Graph;
 namespace SparseGen.Generator.Planning;
 
 /// <summary>
-/// Chooses how each Conv and Dense layer is computed. The cost model (KERNELS.md, measured): unrolled
-/// constants cost about 0.5 ns per nonzero while the code fits in cache and 1.6–1.9 ns once it does
-/// not; a sparse table costs about 1.4 ns per nonzero whatever its size, and adds nothing to the build.
-/// So a layer is unrolled while it has at most <see cref="PlannerOptions.MaxUnrolledNonZerosPerLayer"/>
-/// nonzeros and the model's unrolled total stays within <see cref="PlannerOptions.MaxUnrolledNonZerosPerModel"/>,
-/// taking layers in graph order (early layers are convolutions, whose weights run at every pixel);
-/// every other layer gets a sparse table.
+/// Chooses how each Conv and Dense layer is computed, by the estimated time of each strategy
+/// (<see cref="CostModel"/>, calibrated by measurements in docs/performance.md "Cost model") within
+/// the code budgets: unrolled layers (scalar or SIMD) count against
+/// <see cref="PlannerOptions.MaxUnrolledNonZerosPerModel"/>, taken in graph order.
 /// </summary>
 internal static class KernelPlanner
 {
@@ -21,30 +18,36 @@ internal static class KernelPlanner
         long unrolledTotal = 0;
         foreach (var op in graph.Operations)
         {
-            var weight = op switch
+            LayerStrategy strategy;
+            long nonZeros;
+            switch (op)
             {
-                ConvOperation conv => conv.Weight,
-                DenseOperation dense => dense.Weight,
-                _ => null,
-            };
-            if (weight is null)
-            {
-                continue;
+                case ConvOperation conv:
+                    nonZeros = conv.Weight.NonZeroCount;
+                    strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv != LayerStrategy.DenseSimd
+                        ? forcedConv
+                        : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros));
+                    break;
+                case DenseOperation dense:
+                    nonZeros = dense.Weight.NonZeroCount;
+                    strategy = options.ForcedDenseStrategy is { } forcedDense && forcedDense is not (LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled)
+                        ? forcedDense
+                        : CostModel.ChooseDense(dense, options, CanUnroll(nonZeros));
+                    break;
+                default:
+                    continue;
             }
 
-            long nonZeros = weight.NonZeroCount;
-            if (nonZeros <= options.MaxUnrolledNonZerosPerLayer && unrolledTotal + nonZeros <= options.MaxUnrolledNonZerosPerModel)
+            strategies[op] = strategy;
+            if (strategy is LayerStrategy.Unrolled or LayerStrategy.SimdUnrolled)
             {
-                strategies[op] = LayerStrategy.Unrolled;
                 unrolledTotal += nonZeros;
-            }
-            else
-            {
-                strategies[op] = LayerStrategy.SparseTable;
             }
         }
 
         return new KernelPlan(strategies, BufferPlanner.Plan(graph), options);
+
+        bool CanUnroll(long nonZeros) => nonZeros <= options.MaxUnrolledNonZerosPerLayer && unrolledTotal + nonZeros <= options.MaxUnrolledNonZerosPerModel;
     }
 
     private sealed class ReferenceComparer : IEqualityComparer<Operation>

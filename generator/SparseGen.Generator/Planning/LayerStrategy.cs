@@ -3,9 +3,21 @@ namespace SparseGen.Generator.Planning;
 /// <summary>How the generated code computes a layer with weights.</summary>
 internal enum LayerStrategy
 {
-    /// <summary>One multiply-add per nonzero weight with the weight as a float literal; zeros absent.</summary>
+    /// <summary>One scalar multiply-add per nonzero weight with the weight as a float literal; zeros absent.</summary>
     Unrolled,
 
-    /// <summary>Nonzero weights and their positions in static tables, walked by loops specialised to the layer's shape.</summary>
+    /// <summary>Nonzero weights and their positions in static tables, walked by scalar loops specialised to the layer's shape.</summary>
     SparseTable,
+
+    /// <summary>
+    /// Convolution with output pixels in SIMD lanes: every nonzero tap is a broadcast float literal
+    /// multiplied into a strip of accumulators over the (padded) input plane; zeros absent.
+    /// </summary>
+    SimdUnrolled,
+
+    /// <summary>Convolution with output pixels in SIMD lanes, the nonzero taps and their input offsets read from static tables.</summary>
+    SimdTable,
+
+    /// <summary>Fully connected with outputs in SIMD lanes: every weight (zeros too) in a static table, stored input-major.</summary>
+    DenseSimd,
 }

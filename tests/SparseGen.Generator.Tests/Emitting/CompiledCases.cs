@@ -6,12 +6,22 @@ using SparseGen.Generator.Planning;
 
 namespace SparseGen.Generator.Tests.Emitting;
 
-/// <summary>How a case is emitted: the planner's defaults, every layer as a sparse table, or tiny methods.</summary>
+/// <summary>
+/// How a case is emitted: the planner's defaults, every layer as a scalar sparse table, tiny methods,
+/// each strategy forced on every Conv and Dense, or the SIMD kernels at one width only.
+/// </summary>
 public enum EmitVariant
 {
     Default,
     SparseTables,
     SmallMethods,
+    ScalarUnrolled,
+    SimdTable,
+    SimdUnrolled,
+    SimdUnrolledSmallMethods,
+    ScalarLanesOnly,
+    Vector128Only,
+    Vector256Only,
 }
 
 /// <summary>Every <see cref="EmitterCases"/> model in every <see cref="EmitVariant"/>, compiled once into one assembly.</summary>
@@ -23,8 +33,21 @@ internal static class CompiledCases
 
     public static PlannerOptions OptionsFor(EmitVariant variant) => variant switch
     {
-        EmitVariant.SparseTables => PlannerOptions.Default with { MaxUnrolledNonZerosPerLayer = 0, MaxUnrolledNonZerosPerModel = 0 },
-        EmitVariant.SmallMethods => PlannerOptions.Default with { MaxStatementsPerMethod = 40, MaxLoopsPerMethod = 6 },
+        EmitVariant.SparseTables => PlannerOptions.Default with
+        {
+            MaxUnrolledNonZerosPerLayer = 0, MaxUnrolledNonZerosPerModel = 0, ForcedConvStrategy = LayerStrategy.SparseTable, ForcedDenseStrategy = LayerStrategy.SparseTable,
+        },
+        EmitVariant.SmallMethods => PlannerOptions.Default with { MaxStatementsPerMethod = 40, MaxLoopsPerMethod = 6, MaxSimdStatementsPerMethod = 40 },
+        EmitVariant.ScalarUnrolled => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.Unrolled, ForcedDenseStrategy = LayerStrategy.Unrolled },
+        EmitVariant.SimdTable => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdTable, ForcedDenseStrategy = LayerStrategy.DenseSimd },
+        EmitVariant.SimdUnrolled => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdUnrolled, ForcedDenseStrategy = LayerStrategy.DenseSimd },
+        EmitVariant.SimdUnrolledSmallMethods => PlannerOptions.Default with
+        {
+            ForcedConvStrategy = LayerStrategy.SimdUnrolled, ForcedDenseStrategy = LayerStrategy.DenseSimd, MaxSimdStatementsPerMethod = 20,
+        },
+        EmitVariant.ScalarLanesOnly => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdTable, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.ScalarOnly },
+        EmitVariant.Vector128Only => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdUnrolled, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.Vector128 },
+        EmitVariant.Vector256Only => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdTable, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.Vector256 },
         _ => PlannerOptions.Default,
     };
 

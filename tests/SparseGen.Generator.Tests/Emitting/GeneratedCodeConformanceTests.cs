@@ -41,6 +41,41 @@ public sealed class GeneratedCodeConformanceTests
         Close.Assert(unrolled, tables, "sparse tables vs unrolled");
     }
 
+    /// <summary>Every strategy forced on every Conv and Dense, and the SIMD kernels at each width (the scalar path included).</summary>
+    public static TheoryData<string, EmitVariant> StrategyCases
+    {
+        get
+        {
+            var data = new TheoryData<string, EmitVariant>();
+            foreach (var model in EmitterCases.All)
+            {
+                foreach (var variant in new[]
+                {
+                    EmitVariant.ScalarUnrolled, EmitVariant.SimdTable, EmitVariant.SimdUnrolled, EmitVariant.SimdUnrolledSmallMethods,
+                    EmitVariant.ScalarLanesOnly, EmitVariant.Vector128Only, EmitVariant.Vector256Only,
+                })
+                {
+                    data.Add(model.Name, variant);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StrategyCases))]
+    public void Each_strategy_and_lane_width_matches_reference_evaluator(string name, EmitVariant variant)
+    {
+        var model = EmitterCases.Get(name);
+        var input = Input(name, Batch * model.Original.InputLength);
+        var reference = ReferenceEvaluator.Run(model.Original, input, Batch);
+
+        var actual = CompiledCases.Get(name, variant).PredictEach(input, Batch);
+
+        Close.Assert(reference, actual, variant + " vs reference evaluator");
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Layers_cut_into_many_small_methods_compute_the_same(string name)

@@ -143,10 +143,11 @@ public sealed class GeneratorDiagnosticsTests
     public void Layer_too_large_to_unroll_reports_SPG020_as_information()
     {
         var builder = new OnnxModelBuilder();
-        builder.Input("x", BuilderModels.Batched(200));
-        builder.Initializer("w", new[] { 120, 200 }, RandomData.SparseWeights(3, 24_000, 0.0));
+        // 24,000 nonzeros (over the unrolling limit) at 97 % zeros (too sparse for a dense SIMD table).
+        builder.Input("x", BuilderModels.Batched(2_000));
+        builder.Initializer("w", new[] { 400, 2_000 }, RandomData.SparseWeights(3, 800_000, 0.97));
         builder.Node("Gemm", new[] { "x", "w" }, new[] { "y" }, OnnxModelBuilder.Attr("transB", 1L));
-        builder.Output("y", BuilderModels.Batched(120));
+        builder.Output("y", BuilderModels.Batched(400));
         using var harness = new GeneratorHarness();
         harness.AddModel("models/net.onnx", OnnxWriter.Write(builder.Build()));
         harness.AddSource(NetClass);

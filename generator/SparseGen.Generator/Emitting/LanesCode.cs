@@ -1,0 +1,261 @@
+using System.Collections.Generic;
+using SparseGen.Generator.Planning;
+
+namespace SparseGen.Generator.Emitting;
+
+/// <summary>
+/// The SIMD layer of the generated code. Kernels are generic methods over a lanes struct
+/// (<c>TLanes : ILanes&lt;V&gt;</c>) whose members the JIT inlines to single instructions; <c>Run</c>
+/// picks the widest width the CPU accelerates once per call, and the JIT compiles only that
+/// instantiation. The scalar struct (one lane) runs the same kernels on any CPU.
+/// </summary>
+internal static class LanesCode
+{
+    /// <summary>Type parameters and constraints of a SIMD kernel method.</summary>
+    public const string TypeParameters = "<V, TLanes>";
+
+    public const string Constraints = " where V : struct where TLanes : struct, ILanes<V>";
+
+    /// <summary>The lane widths the dispatch tries, widest first: (struct name, vector type, condition).</summary>
+    public static IEnumerable<(string Lanes, string Vector)> Paths(LaneWidths widths)
+    {
+        if ((widths & LaneWidths.Vector512) != 0)
+        {
+            yield return ("Lanes512", "global::System.Runtime.Intrinsics.Vector512<float>");
+        }
+
+        if ((widths & LaneWidths.Vector256) != 0)
+        {
+            yield return ("Lanes256", "global::System.Runtime.Intrinsics.Vector256<float>");
+        }
+
+        if ((widths & LaneWidths.Vector128) != 0)
+        {
+            yield return ("Lanes128", "global::System.Runtime.Intrinsics.Vector128<float>");
+        }
+    }
+
+    /// <summary>The interface, the lane structs and the helpers every SIMD kernel shares.</summary>
+    public const string Helpers = """
+/// <summary>One SIMD width: the kernels are generic over it and the JIT inlines every member to an instruction.</summary>
+private interface ILanes<V> where V : struct
+{
+    int Count { get; }
+    V Splat(float value);
+    V Load(ref float source, int offset);
+    void Store(V value, ref float destination, int offset);
+    /// <summary>left · right + addend, rounded once where the CPU fuses it.</summary>
+    V MultiplyAdd(V left, V right, V addend);
+    /// <summary>v &gt; 0 ? v : 0 per lane, as the reference's Relu (a NaN gives 0).</summary>
+    V Relu(V value);
+    /// <summary>candidate &gt; current ? candidate : current per lane, the reference's max step (a NaN already taken stays).</summary>
+    V MaxOf(V current, V candidate);
+    /// <summary>The even lanes of low ‖ high.</summary>
+    V Even(V low, V high);
+    /// <summary>The odd lanes of low ‖ high.</summary>
+    V Odd(V low, V high);
+}
+
+private readonly struct Lanes512 : ILanes<global::System.Runtime.Intrinsics.Vector512<float>>
+{
+    public static bool IsSupported => global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+    public int Count => 16;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector512<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector512.Create(value);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector512<float> Load(ref float source, int offset) => global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source, (nuint)offset);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Store(global::System.Runtime.Intrinsics.Vector512<float> value, ref float destination, int offset) => global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value, ref destination, (nuint)offset);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector512<float> MultiplyAdd(global::System.Runtime.Intrinsics.Vector512<float> left, global::System.Runtime.Intrinsics.Vector512<float> right, global::System.Runtime.Intrinsics.Vector512<float> addend) =>
+        global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(left, right, addend);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector512<float> Relu(global::System.Runtime.Intrinsics.Vector512<float> value) =>
+        global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(value, global::System.Runtime.Intrinsics.Vector512<float>.Zero), value, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector512<float> MaxOf(global::System.Runtime.Intrinsics.Vector512<float> current, global::System.Runtime.Intrinsics.Vector512<float> candidate) => global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(candidate, current), candidate, current);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector512<float> Even(global::System.Runtime.Intrinsics.Vector512<float> low, global::System.Runtime.Intrinsics.Vector512<float> high) => global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(low, global::System.Runtime.Intrinsics.Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), high);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector512<float> Odd(global::System.Runtime.Intrinsics.Vector512<float> low, global::System.Runtime.Intrinsics.Vector512<float> high) => global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(low, global::System.Runtime.Intrinsics.Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), high);
+}
+
+private readonly struct Lanes256 : ILanes<global::System.Runtime.Intrinsics.Vector256<float>>
+{
+    public static bool IsSupported => global::System.Runtime.Intrinsics.X86.Avx2.IsSupported && global::System.Runtime.Intrinsics.X86.Fma.IsSupported;
+    public int Count => 8;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector256<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector256.Create(value);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector256<float> Load(ref float source, int offset) => global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)offset);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Store(global::System.Runtime.Intrinsics.Vector256<float> value, ref float destination, int offset) => global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value, ref destination, (nuint)offset);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector256<float> MultiplyAdd(global::System.Runtime.Intrinsics.Vector256<float> left, global::System.Runtime.Intrinsics.Vector256<float> right, global::System.Runtime.Intrinsics.Vector256<float> addend) =>
+        global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(left, right, addend);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> value) =>
+        global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(value, global::System.Runtime.Intrinsics.Vector256<float>.Zero), value, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector256<float> MaxOf(global::System.Runtime.Intrinsics.Vector256<float> current, global::System.Runtime.Intrinsics.Vector256<float> candidate) => global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(candidate, current), candidate, current);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector256<float> Even(global::System.Runtime.Intrinsics.Vector256<float> low, global::System.Runtime.Intrinsics.Vector256<float> high) =>
+        global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.X86.Avx2.Permute4x64(global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.X86.Avx.Shuffle(low, high, 0b10_00_10_00)), 0b11_01_10_00));
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector256<float> Odd(global::System.Runtime.Intrinsics.Vector256<float> low, global::System.Runtime.Intrinsics.Vector256<float> high) =>
+        global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.X86.Avx2.Permute4x64(global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.X86.Avx.Shuffle(low, high, 0b11_01_11_01)), 0b11_01_10_00));
+}
+
+private readonly struct Lanes128 : ILanes<global::System.Runtime.Intrinsics.Vector128<float>>
+{
+    public static bool IsSupported => global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported || global::System.Runtime.Intrinsics.X86.Fma.IsSupported;
+    public int Count => 4;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector128<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector128.Create(value);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector128<float> Load(ref float source, int offset) => global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)offset);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Store(global::System.Runtime.Intrinsics.Vector128<float> value, ref float destination, int offset) => global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value, ref destination, (nuint)offset);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector128<float> MultiplyAdd(global::System.Runtime.Intrinsics.Vector128<float> left, global::System.Runtime.Intrinsics.Vector128<float> right, global::System.Runtime.Intrinsics.Vector128<float> addend) =>
+        global::System.Runtime.Intrinsics.X86.Fma.IsSupported
+            ? global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(left, right, addend)
+            : global::System.Runtime.Intrinsics.Arm.AdvSimd.FusedMultiplyAdd(addend, left, right);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> value) =>
+        global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero), value, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector128<float> MaxOf(global::System.Runtime.Intrinsics.Vector128<float> current, global::System.Runtime.Intrinsics.Vector128<float> candidate) => global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(candidate, current), candidate, current);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector128<float> Even(global::System.Runtime.Intrinsics.Vector128<float> low, global::System.Runtime.Intrinsics.Vector128<float> high) =>
+        global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Shuffle(low, high, 0b10_00_10_00) : global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.UnzipEven(low, high);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector128<float> Odd(global::System.Runtime.Intrinsics.Vector128<float> low, global::System.Runtime.Intrinsics.Vector128<float> high) =>
+        global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Shuffle(low, high, 0b11_01_11_01) : global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.UnzipOdd(low, high);
+}
+
+/// <summary>One lane: the same kernels on a CPU without the SIMD above.</summary>
+private readonly struct Lanes1 : ILanes<float>
+{
+    public int Count => 1;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public float Splat(float value) => value;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public float Load(ref float source, int offset) => global::System.Runtime.CompilerServices.Unsafe.Add(ref source, offset);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Store(float value, ref float destination, int offset) => global::System.Runtime.CompilerServices.Unsafe.Add(ref destination, offset) = value;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public float MultiplyAdd(float left, float right, float addend) => (left * right) + addend;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public float Relu(float value) => value > 0f ? value : 0f;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public float MaxOf(float current, float candidate) => candidate > current ? candidate : current;
+    /// <summary>Not used: one lane has no pairs (the kernels take their scalar path).</summary>
+    public float Even(float low, float high) => low;
+    /// <summary>Not used: one lane has no pairs.</summary>
+    public float Odd(float low, float high) => high;
+}
+
+/// <summary>
+/// Copies each channel of <paramref name="x"/> ([channels × height × width]) into zero-bordered phase
+/// planes: phase (ph, pw) of a channel holds padded rows ph, ph + strideH, … and columns pw, pw + strideW, ….
+/// A strided convolution then reads each tap as one contiguous run. Borders are never written, so
+/// they stay zero from the arena's allocation.
+/// </summary>
+private static void PadInput(global::System.ReadOnlySpan<float> x, global::System.Span<float> padded, int channels, int height, int width, int padTop, int padLeft, int strideH, int strideW, int phaseHeight, int phaseWidth)
+{
+    int phasePlane = phaseHeight * phaseWidth;
+    for (int c = 0; c < channels; c++)
+    {
+        for (int iy = 0; iy < height; iy++)
+        {
+            int py = iy + padTop;
+            var source = x.Slice((c * height + iy) * width, width);
+            int rowBase = ((c * strideH + py % strideH) * strideW) * phasePlane + (py / strideH) * phaseWidth;
+            if (strideW == 1)
+            {
+                source.CopyTo(padded.Slice(rowBase + padLeft, width));
+                continue;
+            }
+
+            for (int ix = 0; ix < width; ix++)
+            {
+                int px = ix + padLeft;
+                padded[rowBase + (px % strideW) * phasePlane + px / strideW] = source[ix];
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Writes rows × columns outputs from a wide plane (rows of <paramref name="wideRowLength"/>, the extra
+/// columns garbage) to <paramref name="y"/> at <paramref name="offset"/>, through Relu if asked. A vector
+/// may spill past a row: outputs are written in ascending order, so a later row overwrites the spill,
+/// and nothing is written past the end of <paramref name="y"/>.
+/// </summary>
+private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<float> y, int offset, int rows, int columns, int wideRowLength, bool relu) where V : struct where TLanes : struct, ILanes<V>
+{
+    TLanes lanes = default;
+    int count = lanes.Count;
+    ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+    for (int r = 0; r < rows; r++)
+    {
+        int source = r * wideRowLength, destination = offset + r * columns, c = 0;
+        for (; c < columns && destination + c + count <= y.Length; c += count)
+        {
+            V v = lanes.Load(ref wide, source + c);
+            lanes.Store(relu ? lanes.Relu(v) : v, ref target, destination + c);
+        }
+
+        for (; c < columns; c++)
+        {
+            float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, source + c);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref target, destination + c) = relu && !(v > 0f) ? 0f : v;
+        }
+    }
+}
+
+/// <summary>
+/// 2×2, stride-2 max pooling of [channels × height × width] into [channels × height/2 × width/2], each
+/// window taken in the reference's order (top-left first, a NaN taken first stays). Vectors read two
+/// rows' worth of pairs and split them into even and odd lanes; outputs are written in ascending order,
+/// so a vector's spill past a row is overwritten later.
+/// </summary>
+private static void MaxPool2x2<V, TLanes>(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int channels, int height, int width) where V : struct where TLanes : struct, ILanes<V>
+{
+    TLanes lanes = default;
+    int count = lanes.Count, outHeight = height / 2, outWidth = width / 2;
+    ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+    ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+    for (int c = 0; c < channels; c++)
+    {
+        for (int oy = 0; oy < outHeight; oy++)
+        {
+            int top = (c * height + 2 * oy) * width, bottom = top + width, o = (c * outHeight + oy) * outWidth, ox = 0;
+            if (count > 1)
+            {
+                for (; ox < outWidth && o + ox + count <= y.Length && bottom + 2 * (ox + count) <= x.Length; ox += count)
+                {
+                    V top0 = lanes.Load(ref source, top + 2 * ox), top1 = lanes.Load(ref source, top + 2 * ox + count);
+                    V bottom0 = lanes.Load(ref source, bottom + 2 * ox), bottom1 = lanes.Load(ref source, bottom + 2 * ox + count);
+                    V max = lanes.MaxOf(lanes.Even(top0, top1), lanes.Odd(top0, top1));
+                    max = lanes.MaxOf(max, lanes.Even(bottom0, bottom1));
+                    lanes.Store(lanes.MaxOf(max, lanes.Odd(bottom0, bottom1)), ref target, o + ox);
+                }
+            }
+
+            for (; ox < outWidth; ox++)
+            {
+                float max = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, top + 2 * ox);
+                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, top + 2 * ox + 1);
+                max = v > max ? v : max;
+                v = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, bottom + 2 * ox);
+                max = v > max ? v : max;
+                v = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, bottom + 2 * ox + 1);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref target, o + ox) = v > max ? v : max;
+            }
+        }
+    }
+}
+""";
+}

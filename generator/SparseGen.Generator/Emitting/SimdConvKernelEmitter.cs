@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SparseGen.Generator.Planning;
+using SparseGen.Model.Graph;
+
+namespace SparseGen.Generator.Emitting;
+
+/// <summary>
+/// Convolutions with output pixels in SIMD lanes. The input is first copied into zero-bordered phase
+/// planes (<see cref="ConvGeometry.SimdPlanes"/>), so that every tap reads one contiguous run: output
+/// (oy, ox) of a "wide" plane with rows of <see cref="ConvGeometry.PhaseWidth"/> reads the planes at
+/// offset(tap) + oy·PhaseWidth + ox. Each output channel keeps a strip of K vectors of wide pixels in
+/// registers and adds every nonzero tap to it: one broadcast weight and K multiply-adds. The extra
+/// columns of the wide plane and the lanes past its end are computed and dropped; the valid columns go
+/// to the output with the bias and a fused Relu.
+/// </summary>
+internal static class SimdConvKernelEmitter
+{
+    /// <summary>Most accumulators per strip: with a broadcast and a load they fit 16 vector registers.</summary>
+    private const int MaxAccumulators = 12;
+
+    /// <summary>The widest lanes a strip is sized for; narrower widths take more strips of the same K vectors.</summary>
+    private const int WidestLanes = 16;
+
+    public static void Emit(LayerContext layer, ConvOperation conv, LayerStrategy strategy)
+    {
+        var g = new ConvGeometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output));
+        var shape = SimdConvShape.Of(g);
+        var kernels = layer.Kernels;
+        var planes = kernels.AllocateScratch(g.SimdPlanes);
+        var wide = kernels.AllocateScratch(shape.CoveredLength);
+        var taps = Enumerable.Range(0, conv.OutputChannels).Select(m => g.TapsOf(m).ToList()).ToList();
+        var maxOffset = taps.SelectMany(t => t).Select(g.SimdOffset).DefaultIfEmpty(0).Max();
+        kernels.RequireReadEnd(planes + maxOffset + shape.CoveredLength);
+
+        var relu = conv.Activation.Kind == ActivationKind.Relu;
+        var methods = layer.LaneMethods(new[]
+        {
+            layer.SpanLocal("x", conv.Input),
+            layer.SpanLocal("y", conv.Output),
+            "TLanes lanes = default;",
+            "int strip = " + Literals.Int(shape.Accumulators) + " * lanes.Count;",
+            "ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");",
+            "ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(wide) + ");",
+        });
+
+        methods.Add(CodePiece.Write(writer =>
+        {
+            writer.Line("// Zero-bordered " + (g.Phases == 1 ? "copy" : Literals.Int(g.Phases) + " phase planes per channel") + " of the input, "
+                + Literals.Int(g.PhaseHeight) + "×" + Literals.Int(g.PhaseWidth) + (g.Phases == 1 ? "" : " each") + "; wide rows of " + Literals.Int(g.PhaseWidth)
+                + ", strips of " + Literals.Int(shape.Accumulators) + " vectors");
+            writer.Statement("PadInput(x, arena.Slice(" + Literals.Int(planes) + ", " + Literals.Int(g.SimdPlanes) + "), " + string.Join(", ", new[]
+            {
+                g.InputChannels, g.InputHeight, g.InputWidth, g.PadTop, g.PadLeft, g.StrideH, g.StrideW, g.PhaseHeight, g.PhaseWidth,
+            }.Select(Literals.Int)) + ");");
+        }));
+
+        if (strategy == LayerStrategy.SimdTable)
+        {
+            methods.Add(Table(layer, conv, g, shape, taps, relu));
+        }
+        else
+        {
+            var tapsPerPiece = Math.Max(1, (kernels.Options.MaxSimdStatementsPerMethod - 16) / (shape.Accumulators + 1) / 2);
+            for (var m = 0; m < conv.OutputChannels; m++)
+            {
+                methods.Add(Unrolled(conv, g, shape, m, taps[m], tapsPerPiece, relu));
+            }
+        }
+
+        if (conv.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
+        {
+            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(kernels, conv.Activation, "y", layer.LengthOf(conv.Output)));
+        }
+
+        methods.Finish();
+    }
+
+    private static CodePiece Table(LayerContext layer, ConvOperation conv, ConvGeometry g, SimdConvShape shape, List<List<ConvTap>> taps, bool relu)
+    {
+        var weights = taps.SelectMany(t => t).Select(t => t.Weight).ToList();
+        var offsets = taps.SelectMany(t => t).Select(g.SimdOffset).ToList();
+        var starts = new List<int> { 0 };
+        foreach (var channel in taps)
+        {
+            starts.Add(starts[starts.Count - 1] + channel.Count);
+        }
+
+        var hasBias = conv.Bias is not null && Array.Exists(conv.Bias, b => b != 0f);
+        if (hasBias)
+        {
+            layer.Kernels.FloatTable(layer.TableName("Bias"), conv.Bias!);
+        }
+
+        if (weights.Count > 0)
+        {
+            layer.Kernels.FloatTable(layer.TableName("Weights"), weights);
+            layer.Kernels.IntTable(layer.TableName("Offsets"), offsets);
+        }
+
+        layer.Kernels.IntTable(layer.TableName("Starts"), starts);
+        return CodePiece.Write(writer =>
+        {
+            writer.Line("// The nonzero taps of output channel m are weights[starts[m] .. starts[m + 1]), each reading the planes at its offset.");
+            writer.Statement("var starts = " + layer.TableName("Starts") + ";");
+            if (hasBias)
+            {
+                writer.Statement("var bias = " + layer.TableName("Bias") + ";");
+            }
+
+            if (weights.Count > 0)
+            {
+                writer.Statement("ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Weights") + ");");
+                writer.Statement("ref int offsets = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Offsets") + ");");
+            }
+
+            using (writer.Block(ConvKernelEmitter.Loop("m", 0, conv.OutputChannels)))
+            {
+                writer.Statement("V b = lanes.Splat(" + (hasBias ? "bias[m]" : "0f") + ");");
+                using (writer.Block("for (int p = 0; p < " + Literals.Int(shape.WideLength) + "; p += strip)"))
+                {
+                    writer.Statement("V " + string.Join(", ", Accumulators(shape).Select(a => a + " = b")) + ";");
+                    if (weights.Count > 0)
+                    {
+                        using (writer.Block("for (int n = starts[m]; n < starts[m + 1]; n++)"))
+                        {
+                            writer.Statement("V w = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n));");
+                            writer.Statement("ref float s = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, global::System.Runtime.CompilerServices.Unsafe.Add(ref offsets, n) + p);");
+                            writer.Statements(Accumulators(shape).Select((a, k) => a + " = lanes.MultiplyAdd(w, lanes.Load(ref s, " + Lane(k) + "), " + a + ");").ToArray());
+                        }
+                    }
+
+                    writer.Statements(Accumulators(shape).Select((a, k) => "lanes.Store(" + a + ", ref wide, " + IndexExpression.Plus("p", 0) + (k == 0 ? "" : " + " + Lane(k)) + ");").ToArray());
+                }
+
+                writer.Statement(StoreRows(g, "m * " + Literals.Int(g.OutputPlane), relu));
+            }
+        });
+    }
+
+    private static IEnumerable<CodePiece> Unrolled(ConvOperation conv, ConvGeometry g, SimdConvShape shape, int m, List<ConvTap> taps, int tapsPerPiece, bool relu)
+    {
+        var bias = conv.Bias is null ? 0f : conv.Bias[m];
+        var pieces = Math.Max(1, (taps.Count + tapsPerPiece - 1) / tapsPerPiece);
+        for (var piece = 0; piece < pieces; piece++)
+        {
+            var first = piece * tapsPerPiece;
+            var end = Math.Min(taps.Count, first + tapsPerPiece);
+            var isFirst = piece == 0;
+            var isLast = piece == pieces - 1;
+            yield return CodePiece.Write(writer =>
+            {
+                writer.Line("// Output channel " + Literals.Int(m) + (pieces == 1 ? "" : ", taps " + Literals.Int(first + 1) + "–" + Literals.Int(end) + " of " + Literals.Int(taps.Count)));
+                using (writer.Block("for (int p = 0; p < " + Literals.Int(shape.WideLength) + "; p += strip)"))
+                {
+                    if (isFirst)
+                    {
+                        writer.Statement("V " + string.Join(", ", Accumulators(shape).Select(a => a + " = lanes.Splat(" + Literals.Float(bias == 0f ? 0f : bias) + ")")) + ";");
+                    }
+                    else
+                    {
+                        writer.Statements(Accumulators(shape).Select((a, k) => "V " + a + " = lanes.Load(ref wide, p" + (k == 0 ? "" : " + " + Lane(k)) + ");").ToArray());
+                    }
+
+                    if (end > first)
+                    {
+                        writer.Statement("ref float s = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p);");
+                        writer.Statement("V w;");
+                    }
+
+                    for (var t = first; t < end; t++)
+                    {
+                        var offset = g.SimdOffset(taps[t]);
+                        var statements = new List<string> { "w = lanes.Splat(" + Literals.Float(taps[t].Weight) + ");" };
+                        statements.AddRange(Accumulators(shape).Select((a, k) =>
+                            a + " = lanes.MultiplyAdd(w, lanes.Load(ref s, " + Literals.Int(offset) + (k == 0 ? "" : " + " + Lane(k)) + "), " + a + ");"));
+                        writer.Statements(statements.ToArray());
+                    }
+
+                    writer.Statements(Accumulators(shape).Select((a, k) => "lanes.Store(" + a + ", ref wide, p" + (k == 0 ? "" : " + " + Lane(k)) + ");").ToArray());
+                }
+
+                if (isLast)
+                {
+                    writer.Statement(StoreRows(g, Literals.Int(m * g.OutputPlane), relu));
+                }
+            });
+        }
+    }
+
+    private static string StoreRows(ConvGeometry g, string offset, bool relu) =>
+        "StoreRows" + LanesCode.TypeParameters + "(ref wide, y, " + offset + ", " + Literals.Int(g.OutputHeight) + ", " + Literals.Int(g.OutputWidth) + ", "
+        + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ");";
+
+    private static IEnumerable<string> Accumulators(SimdConvShape shape) => Enumerable.Range(0, shape.Accumulators).Select(k => "a" + Literals.Int(k));
+
+    private static string Lane(int k) => k == 1 ? "lanes.Count" : Literals.Int(k) + " * lanes.Count";
+
+    /// <summary>How one output channel's wide plane is cut into strips of K vectors.</summary>
+    /// <param name="WideLength">Wide pixels of one output channel: output rows × phase width.</param>
+    /// <param name="Accumulators">K: vectors per strip.</param>
+    /// <param name="CoveredLength">The wide length rounded up to whole strips of the widest lanes (and so of every narrower width).</param>
+    internal readonly record struct SimdConvShape(int WideLength, int Accumulators, int CoveredLength)
+    {
+        public static SimdConvShape Of(ConvGeometry g)
+        {
+            var wideLength = g.OutputHeight * g.PhaseWidth;
+            var vectors = Math.Max(1, (wideLength + WidestLanes - 1) / WidestLanes);
+            var strips = (vectors + MaxAccumulators - 1) / MaxAccumulators;
+            var accumulators = (vectors + strips - 1) / strips;
+            var strip = accumulators * WidestLanes;
+            return new SimdConvShape(wideLength, accumulators, (wideLength + strip - 1) / strip * strip);
+        }
+
+        /// <summary>Strips per output channel at <paramref name="lanes"/> floats a vector.</summary>
+        public int Strips(int lanes) => (WideLength + (Accumulators * lanes) - 1) / (Accumulators * lanes);
+    }
+}

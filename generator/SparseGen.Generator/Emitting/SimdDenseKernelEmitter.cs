@@ -1,0 +1,97 @@
+using System;
+using System.Linq;
+using SparseGen.Model.Graph;
+
+namespace SparseGen.Generator.Emitting;
+
+/// <summary>
+/// Fully connected layers with outputs in SIMD lanes: the weights, zeros included, are a static table
+/// stored input-major with the outputs padded to whole strips (<c>weights[k · padded + m]</c>), so every
+/// input broadcasts once and multiplies K contiguous vectors of weights into K accumulators. No
+/// horizontal sums, and the table streams through once per strip.
+/// </summary>
+internal static class SimdDenseKernelEmitter
+{
+    private const int MaxAccumulators = 12;
+    private const int WidestLanes = 16;
+
+    public static void Emit(LayerContext layer, DenseOperation dense)
+    {
+        int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
+        var rows = layer.LengthOf(dense.Output) / outFeatures;
+        var vectors = Math.Max(1, (outFeatures + WidestLanes - 1) / WidestLanes);
+        var strips = (vectors + MaxAccumulators - 1) / MaxAccumulators;
+        var accumulators = (vectors + strips - 1) / strips;
+        var padded = (outFeatures + (accumulators * WidestLanes) - 1) / (accumulators * WidestLanes) * accumulators * WidestLanes;
+
+        var kernels = layer.Kernels;
+        var wide = kernels.AllocateScratch(padded);
+        var table = new float[(long)inFeatures * padded];
+        for (var m = 0; m < outFeatures; m++)
+        {
+            for (var k = 0; k < inFeatures; k++)
+            {
+                table[((long)k * padded) + m] = dense.Weight.Data[((long)m * inFeatures) + k];
+            }
+        }
+
+        kernels.FloatTable(layer.TableName("Weights"), table);
+        var hasBias = dense.Bias is not null && Array.Exists(dense.Bias, b => b != 0f);
+        if (hasBias)
+        {
+            var bias = new float[padded];
+            Array.Copy(dense.Bias!, bias, outFeatures);
+            kernels.FloatTable(layer.TableName("Bias"), bias);
+        }
+
+        var relu = dense.Activation.Kind == ActivationKind.Relu;
+        var names = Enumerable.Range(0, accumulators).Select(k => "a" + Literals.Int(k)).ToArray();
+        var methods = layer.LaneMethods(new[]
+        {
+            layer.SpanLocal("x", dense.Input),
+            layer.SpanLocal("y", dense.Output),
+            "TLanes lanes = default;",
+            "int strip = " + Literals.Int(accumulators) + " * lanes.Count;",
+            "ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(wide) + ");",
+        });
+        methods.Add(CodePiece.Write(writer =>
+        {
+            writer.Line("// weights[k * " + Literals.Int(padded) + " + m]: input-major, outputs padded with zeros to " + Literals.Int(padded) + "; strips of " + Literals.Int(accumulators) + " vectors");
+            writer.Statement("ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Weights") + ");");
+            if (hasBias)
+            {
+                writer.Statement("ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Bias") + ");");
+            }
+
+            writer.Statement("ref float inputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);");
+            using (writer.Block(ConvKernelEmitter.Loop("r", 0, rows)))
+            {
+                using (writer.Block("for (int p = 0; p < " + Literals.Int(outFeatures) + "; p += strip)"))
+                {
+                    writer.Statements(names.Select((a, k) => "V " + a + " = " + (hasBias ? "lanes.Load(ref bias, p" + Lane(k) + ")" : "lanes.Splat(0f)") + ";").ToArray());
+                    writer.Statement("ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, p);");
+                    using (writer.Block(ConvKernelEmitter.Loop("k", 0, inFeatures)))
+                    {
+                        writer.Statement("V v = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + "));");
+                        writer.Statements(names.Select((a, k) => a + " = lanes.MultiplyAdd(v, lanes.Load(ref row, " + (k == 0 ? "0" : Lane(k).Substring(3)) + "), " + a + ");").ToArray());
+                        writer.Statement("row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, " + Literals.Int(padded) + ");");
+                    }
+
+                    writer.Statements(names.Select((a, k) => "lanes.Store(" + a + ", ref wide, p" + Lane(k) + ");").ToArray());
+                }
+
+                writer.Statement("StoreRows" + LanesCode.TypeParameters + "(ref wide, y, " + IndexExpression.Of(0, (outFeatures, "r")) + ", 1, " + Literals.Int(outFeatures) + ", "
+                    + Literals.Int(padded) + ", " + (relu ? "true" : "false") + ");");
+            }
+        }));
+
+        if (dense.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
+        {
+            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(kernels, dense.Activation, "y", layer.LengthOf(dense.Output)));
+        }
+
+        methods.Finish();
+    }
+
+    private static string Lane(int k) => k == 0 ? "" : k == 1 ? " + lanes.Count" : " + " + Literals.Int(k) + " * lanes.Count";
+}

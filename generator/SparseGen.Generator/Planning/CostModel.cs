@@ -1,0 +1,71 @@
+using System;
+using SparseGen.Model.Graph;
+
+namespace SparseGen.Generator.Planning;
+
+/// <summary>
+/// Estimated nanoseconds per call of each strategy, from measurements on this project's machines
+/// (docs/performance.md "Cost model"; KERNELS.md for the scalar figures). The generated code runs on
+/// CPUs the generator never sees, so the model assumes 8-float vectors (AVX2, the common x64 case);
+/// only the ratios between strategies decide anything.
+/// </summary>
+internal static class CostModel
+{
+    /// <summary>Floats per vector the estimates assume.</summary>
+    public const int AssumedLanes = 8;
+
+    /// <summary>One SIMD multiply-add with its load, throughput-bound (two a cycle at ~3 GHz).</summary>
+    public const double SimdMultiplyAdd = 0.17;
+
+    /// <summary>Per tap and strip of a table-driven SIMD convolution: the weight and offset loads and the loop.</summary>
+    public const double SimdTableTap = 0.5;
+
+    /// <summary>Per tap and strip of an unrolled SIMD convolution: the broadcast of a literal.</summary>
+    public const double SimdUnrolledTap = 0.2;
+
+    /// <summary>Scalar unrolled multiply-add per nonzero and output while the code fits in cache (KERNELS.md).</summary>
+    public const double ScalarUnrolled = 0.5;
+
+    /// <summary>Scalar sparse-table multiply-add per nonzero and output (KERNELS.md).</summary>
+    public const double ScalarTable = 1.4;
+
+    /// <summary>Bytes per nanosecond streamed from caches beyond L1 for dense weight tables.</summary>
+    public const double WeightBandwidth = 60;
+
+    /// <summary>Unrolled SIMD code past this many multiply-add statements per layer outgrows the instruction cache.</summary>
+    public const long MaxSimdUnrolledStatements = 24_000;
+
+    public static LayerStrategy ChooseConv(ConvOperation conv, int[] outputShape, PlannerOptions options, bool canUnroll)
+    {
+        long nonZeros = conv.Weight.NonZeroCount;
+        var wideLength = (long)outputShape[1] * outputShape[2];
+        var vectors = Math.Max(1, (wideLength + AssumedLanes - 1) / AssumedLanes);
+        var unrolledStatements = nonZeros * Math.Min(vectors, 12);
+        return canUnroll && unrolledStatements <= MaxSimdUnrolledStatements && SimdConv(nonZeros, vectors, SimdUnrolledTap) <= SimdConv(nonZeros, vectors, SimdTableTap)
+            ? LayerStrategy.SimdUnrolled
+            : LayerStrategy.SimdTable;
+    }
+
+    public static LayerStrategy ChooseDense(DenseOperation dense, PlannerOptions options, bool canUnroll)
+    {
+        long nonZeros = dense.Weight.NonZeroCount;
+        var paddedOutputs = (dense.OutputFeatures + AssumedLanes - 1) / AssumedLanes * AssumedLanes;
+        var denseSimd = DenseSimd(dense.InputFeatures, paddedOutputs);
+        var sparse = nonZeros * (canUnroll ? ScalarUnrolled : ScalarTable);
+        if (denseSimd < sparse)
+        {
+            return LayerStrategy.DenseSimd;
+        }
+
+        return canUnroll ? LayerStrategy.Unrolled : LayerStrategy.SparseTable;
+    }
+
+    private static double SimdConv(long nonZeros, long vectors, double perTap)
+    {
+        var strips = (vectors + 11) / 12;
+        return nonZeros * strips * ((Math.Min(vectors, 12) * SimdMultiplyAdd) + perTap);
+    }
+
+    private static double DenseSimd(int inputs, int paddedOutputs) =>
+        Math.Max((double)inputs * paddedOutputs / AssumedLanes * SimdMultiplyAdd, (double)inputs * paddedOutputs * 4 / WeightBandwidth);
+}
