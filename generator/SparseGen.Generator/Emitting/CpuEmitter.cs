@@ -360,7 +360,7 @@ internal sealed class BatchJob : global::System.Threading.IThreadPoolWorkItem
     [global::System.ThreadStatic]
     private static BatchJob? t_job;
 
-    private readonly global::System.Threading.ManualResetEventSlim _done = new(false);
+    private readonly object _gate = new();
     private float[] _inputs = global::System.Array.Empty<float>();
     private float[] _outputs = global::System.Array.Empty<float>();
     private int _batch;
@@ -376,15 +376,28 @@ internal sealed class BatchJob : global::System.Threading.IThreadPoolWorkItem
         _outputs = outputs;
         _batch = batch;
         _next = 0;
-        _pending = workers;
-        _done.Reset();
+        global::System.Threading.Volatile.Write(ref _pending, workers);
         for (int worker = 1; worker < workers; worker++)
         {
             global::System.Threading.ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
 
         Execute();
-        _done.Wait();
+        var spin = new global::System.Threading.SpinWait();
+        while (global::System.Threading.Volatile.Read(ref _pending) != 0 && !spin.NextSpinWillYield)
+        {
+            spin.SpinOnce();
+        }
+
+        // Monitor waits allocate nothing on the managed heap (an event's lazy lock object would).
+        lock (_gate)
+        {
+            while (global::System.Threading.Volatile.Read(ref _pending) != 0)
+            {
+                global::System.Threading.Monitor.Wait(_gate);
+            }
+        }
+
         _inputs = _outputs = global::System.Array.Empty<float>();
     }
 
@@ -399,7 +412,10 @@ internal sealed class BatchJob : global::System.Threading.IThreadPoolWorkItem
 
         if (global::System.Threading.Interlocked.Decrement(ref _pending) == 0)
         {
-            _done.Set();
+            lock (_gate)
+            {
+                global::System.Threading.Monitor.PulseAll(_gate);
+            }
         }
     }
 }

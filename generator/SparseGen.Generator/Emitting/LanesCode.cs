@@ -162,6 +162,7 @@ private readonly struct Lanes1 : ILanes<float>
 /// A strided convolution then reads each tap as one contiguous run. Borders are never written, so
 /// they stay zero from the arena's allocation.
 /// </summary>
+[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
 private static void PadInput(global::System.ReadOnlySpan<float> x, global::System.Span<float> padded, int channels, int height, int width, int padTop, int padLeft, int strideH, int strideW, int phaseHeight, int phaseWidth)
 {
     int phasePlane = phaseHeight * phaseWidth;
@@ -193,6 +194,7 @@ private static void PadInput(global::System.ReadOnlySpan<float> x, global::Syste
 /// may spill past a row: outputs are written in ascending order, so a later row overwrites the spill,
 /// and nothing is written past the end of <paramref name="y"/>.
 /// </summary>
+[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
 private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<float> y, int offset, int rows, int columns, int wideRowLength, bool relu) where V : struct where TLanes : struct, ILanes<V>
 {
     TLanes lanes = default;
@@ -221,6 +223,7 @@ private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<flo
 /// rows' worth of pairs and split them into even and odd lanes; outputs are written in ascending order,
 /// so a vector's spill past a row is overwritten later.
 /// </summary>
+[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
 private static void MaxPool2x2<V, TLanes>(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int channels, int height, int width) where V : struct where TLanes : struct, ILanes<V>
 {
     TLanes lanes = default;

@@ -169,7 +169,7 @@ namespace Samples.Models
                 [global::System.ThreadStatic]
                 private static BatchJob? t_job;
 
-                private readonly global::System.Threading.ManualResetEventSlim _done = new(false);
+                private readonly object _gate = new();
                 private float[] _inputs = global::System.Array.Empty<float>();
                 private float[] _outputs = global::System.Array.Empty<float>();
                 private int _batch;
@@ -185,15 +185,28 @@ namespace Samples.Models
                     _outputs = outputs;
                     _batch = batch;
                     _next = 0;
-                    _pending = workers;
-                    _done.Reset();
+                    global::System.Threading.Volatile.Write(ref _pending, workers);
                     for (int worker = 1; worker < workers; worker++)
                     {
                         global::System.Threading.ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                     }
 
                     Execute();
-                    _done.Wait();
+                    var spin = new global::System.Threading.SpinWait();
+                    while (global::System.Threading.Volatile.Read(ref _pending) != 0 && !spin.NextSpinWillYield)
+                    {
+                        spin.SpinOnce();
+                    }
+
+                    // Monitor waits allocate nothing on the managed heap (an event's lazy lock object would).
+                    lock (_gate)
+                    {
+                        while (global::System.Threading.Volatile.Read(ref _pending) != 0)
+                        {
+                            global::System.Threading.Monitor.Wait(_gate);
+                        }
+                    }
+
                     _inputs = _outputs = global::System.Array.Empty<float>();
                 }
 
@@ -208,7 +221,10 @@ namespace Samples.Models
 
                     if (global::System.Threading.Interlocked.Decrement(ref _pending) == 0)
                     {
-                        _done.Set();
+                        lock (_gate)
+                        {
+                            global::System.Threading.Monitor.PulseAll(_gate);
+                        }
                     }
                 }
             }
@@ -343,6 +359,7 @@ namespace Samples.Models
             /// A strided convolution then reads each tap as one contiguous run. Borders are never written, so
             /// they stay zero from the arena's allocation.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void PadInput(global::System.ReadOnlySpan<float> x, global::System.Span<float> padded, int channels, int height, int width, int padTop, int padLeft, int strideH, int strideW, int phaseHeight, int phaseWidth)
             {
                 int phasePlane = phaseHeight * phaseWidth;
@@ -374,6 +391,7 @@ namespace Samples.Models
             /// may spill past a row: outputs are written in ascending order, so a later row overwrites the spill,
             /// and nothing is written past the end of <paramref name="y"/>.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<float> y, int offset, int rows, int columns, int wideRowLength, bool relu) where V : struct where TLanes : struct, ILanes<V>
             {
                 TLanes lanes = default;
@@ -402,6 +420,7 @@ namespace Samples.Models
             /// rows' worth of pairs and split them into even and odd lanes; outputs are written in ascending order,
             /// so a vector's spill past a row is overwritten later.
             /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void MaxPool2x2<V, TLanes>(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, int channels, int height, int width) where V : struct where TLanes : struct, ILanes<V>
             {
                 TLanes lanes = default;
