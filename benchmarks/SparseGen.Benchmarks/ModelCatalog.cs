@@ -31,7 +31,10 @@ internal sealed record BenchmarkModel(
 internal static class ModelCatalog
 {
     /// <summary>Sparsity (percent of each layer's weights set to zero) of each sweep model.</summary>
-    public static readonly int[] SweepSparsities = { 0, 50, 70, 80, 90, 95, 98 };
+    public static readonly int[] SweepLevels = { 0, 50, 70, 80, 90, 95, 98 };
+
+    /// <summary>The sweep levels compiled into this build: Debug builds leave the pruned ones out (see the project file).</summary>
+    public static IEnumerable<int> CompiledSweepLevels => SweepLevels.Where(s => Models.ContainsKey(SweepModelName(s)));
 
     private static readonly Dictionary<string, BenchmarkModel> Models = Create().ToDictionary(m => m.Name);
 
@@ -77,11 +80,13 @@ internal static class ModelCatalog
 #endif
         yield return new(nameof(ResNet80), "ResNet, 80 % pruned", ResNet80.File, ResNet80.Predict, ResNet80.PredictBatch, ResNet80.InputLength, ResNet80.OutputLength, ResNet80.InputShape.ToArray(), ResNet80.SparseMacs, ResNet80.DenseMacs);
         yield return new(nameof(MobileNet70), "MobileNet-ish, 70 % pruned", MobileNet70.File, MobileNet70.Predict, MobileNet70.PredictBatch, MobileNet70.InputLength, MobileNet70.OutputLength, MobileNet70.InputShape.ToArray(), MobileNet70.SparseMacs, MobileNet70.DenseMacs);
+#if SPARSEGEN_SWEEP
         yield return new(nameof(CnnSparsity50), "CNN, 50 % pruned", CnnSparsity50.File, CnnSparsity50.Predict, CnnSparsity50.PredictBatch, CnnSparsity50.InputLength, CnnSparsity50.OutputLength, CnnSparsity50.InputShape.ToArray(), CnnSparsity50.SparseMacs, CnnSparsity50.DenseMacs);
         yield return new(nameof(CnnSparsity70), "CNN, 70 % pruned", CnnSparsity70.File, CnnSparsity70.Predict, CnnSparsity70.PredictBatch, CnnSparsity70.InputLength, CnnSparsity70.OutputLength, CnnSparsity70.InputShape.ToArray(), CnnSparsity70.SparseMacs, CnnSparsity70.DenseMacs);
         yield return new(nameof(CnnSparsity80), "CNN, 80 % pruned", CnnSparsity80.File, CnnSparsity80.Predict, CnnSparsity80.PredictBatch, CnnSparsity80.InputLength, CnnSparsity80.OutputLength, CnnSparsity80.InputShape.ToArray(), CnnSparsity80.SparseMacs, CnnSparsity80.DenseMacs);
         yield return new(nameof(CnnSparsity90), "CNN, 90 % pruned", CnnSparsity90.File, CnnSparsity90.Predict, CnnSparsity90.PredictBatch, CnnSparsity90.InputLength, CnnSparsity90.OutputLength, CnnSparsity90.InputShape.ToArray(), CnnSparsity90.SparseMacs, CnnSparsity90.DenseMacs);
         yield return new(nameof(CnnSparsity95), "CNN, 95 % pruned", CnnSparsity95.File, CnnSparsity95.Predict, CnnSparsity95.PredictBatch, CnnSparsity95.InputLength, CnnSparsity95.OutputLength, CnnSparsity95.InputShape.ToArray(), CnnSparsity95.SparseMacs, CnnSparsity95.DenseMacs);
         yield return new(nameof(CnnSparsity98), "CNN, 98 % pruned", CnnSparsity98.File, CnnSparsity98.Predict, CnnSparsity98.PredictBatch, CnnSparsity98.InputLength, CnnSparsity98.OutputLength, CnnSparsity98.InputShape.ToArray(), CnnSparsity98.SparseMacs, CnnSparsity98.DenseMacs);
+#endif
     }
 }

@@ -38,6 +38,7 @@ internal static partial class TrainedCnn90
 }
 #endif
 
+#if SPARSEGEN_SWEEP
 // The sparsity sweep: the dense CNN magnitude-pruned per layer (`make-sweep` writes the files); 0 % is DenseCnn.
 
 /// <summary>The dense CNN with 50 % of every layer's weights (the smallest) set to zero.</summary>
@@ -81,3 +82,4 @@ internal static partial class CnnSparsity98
 {
     public const string File = "models/sweep/fashion_cnn_s98.onnx";
 }
+#endif

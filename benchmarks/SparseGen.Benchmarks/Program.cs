@@ -13,6 +13,8 @@ switch (args.FirstOrDefault())
         return SweepModelWriter.Run();
     case "sweep-plot":
         return SweepPlot.Run(args.Skip(1).ToArray());
+    case "check":
+        return AgreementCommand.Run(args.Skip(1).ToArray());
     case "build-cost":
         return BuildCostCommand.Run(args.Skip(1).ToArray());
     default:

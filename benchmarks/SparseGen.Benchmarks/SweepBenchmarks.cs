@@ -24,7 +24,7 @@ public class SweepBenchmarks
     [ParamsSource(nameof(Sparsities))]
     public int Sparsity { get; set; }
 
-    public static IEnumerable<int> Sparsities => ModelCatalog.SweepSparsities;
+    public static IEnumerable<int> Sparsities => ModelCatalog.CompiledSweepLevels;
 
     [GlobalSetup]
     public void Setup()

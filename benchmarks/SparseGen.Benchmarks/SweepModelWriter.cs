@@ -19,7 +19,7 @@ internal static class SweepModelWriter
     public static int Run()
     {
         var dense = ModelCatalog.ProjectPath(DenseCnn.File);
-        foreach (var sparsity in ModelCatalog.SweepSparsities.Where(s => s > 0))
+        foreach (var sparsity in ModelCatalog.SweepLevels.Where(s => s > 0))
         {
             var path = ModelCatalog.ProjectPath(ModelCatalog.SweepFile(sparsity));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

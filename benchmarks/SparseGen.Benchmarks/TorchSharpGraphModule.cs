@@ -60,7 +60,10 @@ internal sealed class TorchSharpGraphModule : nn.Module<Tensor, Tensor>
         return new TorchSharpGraphModule(loaded.Graph!);
     }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Values(input)[_outputName];
+
+    /// <summary>Every value of the graph for this input, by name (to find where two runtimes part).</summary>
+    public IReadOnlyDictionary<string, Tensor> Values(Tensor input)
     {
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [_inputName] = input };
         foreach (var step in _steps)
@@ -73,7 +76,7 @@ internal sealed class TorchSharpGraphModule : nn.Module<Tensor, Tensor>
             values[step.Output] = step.Activation is null ? result : step.Activation.call(result);
         }
 
-        return values[_outputName];
+        return values;
     }
 
     private static nn.Module<Tensor, Tensor>? ModuleFor(Operation op, int inputRankPerSample) => op switch
@@ -103,7 +106,7 @@ internal sealed class TorchSharpGraphModule : nn.Module<Tensor, Tensor>
     {
         ActivationKind.None => null,
         ActivationKind.Relu => nn.ReLU(),
-        ActivationKind.Clip => nn.Hardtanh(activation.Min, activation.Max),
+        ActivationKind.Clip => new Clamp(activation.Min, activation.Max),
         ActivationKind.Sigmoid => nn.Sigmoid(),
         ActivationKind.Tanh => nn.Tanh(),
         _ => throw new NotSupportedException($"no TorchSharp module for activation {activation}"),
@@ -178,6 +181,22 @@ internal sealed class TorchSharpGraphModule : nn.Module<Tensor, Tensor>
     private static string Sanitize(string name) => new(name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
 
     private sealed record Step(string[] Inputs, string Output, nn.Module<Tensor, Tensor>? Module, nn.Module<Tensor, Tensor>? Activation);
+
+    /// <summary>Clip: x limited to [min, max] (TorchSharp 0.107's Hardtanh module clips at ±1 whatever it is given).</summary>
+    private sealed class Clamp : nn.Module<Tensor, Tensor>
+    {
+        private readonly double _min;
+        private readonly double _max;
+
+        public Clamp(double min, double max)
+            : base(nameof(Clamp))
+        {
+            _min = min;
+            _max = max;
+        }
+
+        public override Tensor forward(Tensor input) => input.clamp(_min, _max);
+    }
 
     /// <summary>A new per-sample shape, the batch dimension kept.</summary>
     private sealed class Reshape : nn.Module<Tensor, Tensor>

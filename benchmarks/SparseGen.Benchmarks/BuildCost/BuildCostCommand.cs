@@ -56,9 +56,15 @@ internal static class BuildCostCommand
 
     private static IEnumerable<(string Name, string Path)> Models()
     {
-        foreach (var model in ModelCatalog.All)
+        foreach (var model in ModelCatalog.All.Where(m => !m.Name.StartsWith("CnnSparsity", StringComparison.Ordinal)))
         {
             yield return (model.Name, model.FullPath);
+        }
+
+        // The sweep's files, whether or not this build compiled them.
+        foreach (var level in ModelCatalog.SweepLevels.Where(l => l > 0))
+        {
+            yield return (ModelCatalog.SweepModelName(level), ModelCatalog.ProjectPath(ModelCatalog.SweepFile(level)));
         }
 
         var synthetic = Path.Combine(Path.GetTempPath(), "sparsegen-build-cost", "synthetic_dense_1m.onnx");
