@@ -27,7 +27,7 @@ switch (args.FirstOrDefault())
         var summaries = BenchmarkSwitcher.FromTypes(new[]
         {
             typeof(FmaPeakBenchmarks), typeof(LatencyBenchmarks), typeof(ThroughputBenchmarks), typeof(SweepBenchmarks),
-        }).Run(args, BenchmarkConfig.Create());
+        }).Run(BenchmarkConfig.InProcess(args), BenchmarkConfig.Create());
         EfficiencyReport.Write(summaries.ToArray());
         return 0;
 }
