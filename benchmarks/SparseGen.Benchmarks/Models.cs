@@ -2,33 +2,84 @@ using SparseGen;
 
 namespace SparseGen.Benchmarks;
 
+// Every model the benchmarks time, compiled by the generator from the same ONNX files ONNX Runtime and
+// TorchSharp load. Paths are relative to this project's folder.
+
 /// <summary>The tutorial CNN, dense (PyTorch's export; 4.24 M MACs per image).</summary>
-[SparseModel("../../samples/FashionMnist/model/fashion_cnn_dense.onnx")]
+[SparseModel(File)]
 internal static partial class DenseCnn
 {
     public const string File = "../../samples/FashionMnist/model/fashion_cnn_dense.onnx";
 }
 
-/// <summary>
-/// The tutorial CNN with conv2 and fc1 magnitude-pruned to 90 % (benchmarks/tools/PruneModel.cs; not trained
-/// after pruning, so only its speed means anything): 0.63 M of 4.24 M MACs left.
-/// </summary>
-[SparseModel("Models/fashion_cnn_pruned90.onnx")]
-internal static partial class Pruned90Cnn
-{
-    public const string File = "Models/fashion_cnn_pruned90.onnx";
-}
-
 /// <summary>A residual network with BatchNorm, 80 % pruned (PyTorch fixture).</summary>
-[SparseModel("../../tests/SparseGen.Model.Tests/Fixtures/resnet_bn_pruned80.onnx")]
+[SparseModel(File)]
 internal static partial class ResNet80
 {
     public const string File = "../../tests/SparseGen.Model.Tests/Fixtures/resnet_bn_pruned80.onnx";
 }
 
 /// <summary>Depthwise and grouped convolutions, 70 % pruned (PyTorch fixture).</summary>
-[SparseModel("../../tests/SparseGen.Model.Tests/Fixtures/mobilenetish_pruned70.onnx")]
+[SparseModel(File)]
 internal static partial class MobileNet70
 {
     public const string File = "../../tests/SparseGen.Model.Tests/Fixtures/mobilenetish_pruned70.onnx";
 }
+
+#if SPARSEGEN_TRAINED_CNN90
+/// <summary>
+/// The Fashion-MNIST CNN trained and pruned to 90 % by samples/FashionMnist.Train: the project copies the first
+/// <c>samples/FashionMnist/model/*90*.onnx</c> here at build time (see the project file).
+/// </summary>
+[SparseModel(File)]
+internal static partial class TrainedCnn90
+{
+    public const string File = "obj/trained/fashion_cnn_trained90.onnx";
+}
+#endif
+
+#if SPARSEGEN_SWEEP
+// The sparsity sweep: the dense CNN magnitude-pruned per layer (`make-sweep` writes the files); 0 % is DenseCnn.
+
+/// <summary>The dense CNN with 50 % of every layer's weights (the smallest) set to zero.</summary>
+[SparseModel(File)]
+internal static partial class CnnSparsity50
+{
+    public const string File = "models/sweep/fashion_cnn_s50.onnx";
+}
+
+/// <summary>The dense CNN, 70 % of every layer's weights zero.</summary>
+[SparseModel(File)]
+internal static partial class CnnSparsity70
+{
+    public const string File = "models/sweep/fashion_cnn_s70.onnx";
+}
+
+/// <summary>The dense CNN, 80 % of every layer's weights zero.</summary>
+[SparseModel(File)]
+internal static partial class CnnSparsity80
+{
+    public const string File = "models/sweep/fashion_cnn_s80.onnx";
+}
+
+/// <summary>The dense CNN, 90 % of every layer's weights zero (also the stand-in for the trained 90 % CNN).</summary>
+[SparseModel(File)]
+internal static partial class CnnSparsity90
+{
+    public const string File = "models/sweep/fashion_cnn_s90.onnx";
+}
+
+/// <summary>The dense CNN, 95 % of every layer's weights zero.</summary>
+[SparseModel(File)]
+internal static partial class CnnSparsity95
+{
+    public const string File = "models/sweep/fashion_cnn_s95.onnx";
+}
+
+/// <summary>The dense CNN, 98 % of every layer's weights zero.</summary>
+[SparseModel(File)]
+internal static partial class CnnSparsity98
+{
+    public const string File = "models/sweep/fashion_cnn_s98.onnx";
+}
+#endif

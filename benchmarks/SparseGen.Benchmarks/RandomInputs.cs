@@ -1,0 +1,14 @@
+using System;
+using System.Linq;
+
+namespace SparseGen.Benchmarks;
+
+internal static class RandomInputs
+{
+    /// <summary>Uniform in [-1, 1), the same for a given length on every run.</summary>
+    public static float[] Create(int length)
+    {
+        var random = new Random(1);
+        return Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    }
+}
