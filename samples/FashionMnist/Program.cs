@@ -45,10 +45,11 @@ throughput.Stop();
 var generated = ArgMax(logits, count);
 var correct = generated.Where((predicted, i) => predicted == labels[i]).Count();
 
-var modelPath = Path.Combine(AppContext.BaseDirectory, "model", "fashion_cnn_dense.onnx");
+var modelPath = Path.Combine(AppContext.BaseDirectory, "model", "fashion_cnn_mac_aware90.onnx");
 var reference = RunOnnxRuntime(modelPath, images, count);
 var referenceClasses = ArgMax(reference, count);
 var agreement = generated.Where((predicted, i) => predicted == referenceClasses[i]).Count();
+var referenceCorrect = referenceClasses.Where((predicted, i) => predicted == labels[i]).Count();
 var maxDiff = logits.Zip(reference, (a, b) => Math.Abs(a - b)).Max();
 var batchDiff = logits.Zip(batchLogits, (a, b) => Math.Abs(a - b)).Max();
 
@@ -64,6 +65,7 @@ foreach (var layer in FashionNet.Layers)
 Console.WriteLine(string.Create(culture, $"{"total",-14} {"",-8} {"",-13} {FashionNet.Parameters,10:N0} {FashionNet.NonZeros,10:N0} {1 - (double)FashionNet.NonZeros / FashionNet.Parameters,9:P1} {FashionNet.DenseMacs,12:N0} {FashionNet.SparseMacs,12:N0}"));
 Console.WriteLine();
 Console.WriteLine(string.Create(culture, $"accuracy                  {100.0 * correct / count:F2} % ({correct:N0} of {count:N0})"));
+Console.WriteLine(string.Create(culture, $"ONNX Runtime, same file    {100.0 * referenceCorrect / count:F2} % ({referenceCorrect:N0} of {count:N0})"));
 Console.WriteLine(string.Create(culture, $"agreement with ONNX Runtime {agreement:N0} of {count:N0} predictions, max |logit difference| {maxDiff:E2}"));
 Console.WriteLine(string.Create(culture, $"PredictBatch vs Predict    max |difference| {batchDiff:E2}"));
 Console.WriteLine(string.Create(culture, $"latency (Predict, 1 thread) {latency.Elapsed.TotalMilliseconds * 1000 / count:F1} µs per image"));

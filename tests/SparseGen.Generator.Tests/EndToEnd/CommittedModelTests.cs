@@ -1,0 +1,97 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SparseGen.Generator.Emitting;
+using SparseGen.Model;
+using SparseGen.Model.Passes;
+
+namespace SparseGen.Generator.Tests.EndToEnd;
+
+/// <summary>The model the sample ships: its generated source holds no instruction for a zero weight.</summary>
+public sealed class CommittedModelTests
+{
+    public const string SampleModel = "fashion_cnn_mac_aware90.onnx";
+
+    [Fact]
+    public void Generated_source_of_the_committed_90_percent_model_never_multiplies_by_a_zero_weight()
+    {
+        var path = Path.Combine(RepositoryRoot(), "samples", "FashionMnist", "model", SampleModel);
+        var loaded = ModelLoader.Load(File.ReadAllBytes(path));
+        Assert.True(loaded.Succeeded, loaded.Error?.ToString());
+        var optimized = GraphOptimizer.Optimize(loaded.Graph!);
+        var source = CpuEmitter.Emit(optimized, new EmitTarget("Sample", "FashionNet", IsStatic: true, SampleModel, "sample"));
+        var root = CSharpSyntaxTree.ParseText(source).GetRoot();
+
+        // Scalar code multiplies with '*'; SIMD code broadcasts a weight (w = lanes.Splat(literal)) and fuses the
+        // multiply-add; tables hold the nonzero weights as array elements. None of them may hold a zero weight.
+        var multiplications = root.DescendantNodes().OfType<BinaryExpressionSyntax>()
+            .Where(b => b.IsKind(SyntaxKind.MultiplyExpression) && (IsZeroLiteral(b.Left) || IsZeroLiteral(b.Right)));
+        var broadcastWeights = root.DescendantNodes().OfType<AssignmentExpressionSyntax>()
+            .Where(a => a.Right is InvocationExpressionSyntax { ArgumentList.Arguments: [var argument] } call
+                && call.Expression.ToString().EndsWith("Splat", StringComparison.Ordinal)
+                && a.Left.ToString() == "w"
+                && IsZeroLiteral(argument.Expression));
+        var fusedByZero = root.DescendantNodes().OfType<InvocationExpressionSyntax>()
+            .Where(call => call.Expression.ToString().EndsWith("MultiplyAdd", StringComparison.Ordinal)
+                && call.ArgumentList.Arguments.Any(a => IsZeroLiteral(a.Expression)));
+        var tableZeros = root.DescendantNodes().OfType<InitializerExpressionSyntax>()
+            .Where(i => i.IsKind(SyntaxKind.ArrayInitializerExpression) && i.Expressions.Count > 64 && i.Expressions.Any(IsFloatLiteral))
+            .SelectMany(i => i.Expressions.Where(IsZeroLiteral));
+
+        Assert.Empty(multiplications);
+        Assert.Empty(broadcastWeights);
+        Assert.Empty(fusedByZero);
+        Assert.Empty(tableZeros);
+    }
+
+    [Fact]
+    public void The_committed_model_is_90_percent_sparse_in_parameters_and_in_macs()
+    {
+        var path = Path.Combine(RepositoryRoot(), "samples", "FashionMnist", "model", SampleModel);
+        var loaded = ModelLoader.Load(File.ReadAllBytes(path));
+        Assert.True(loaded.Succeeded, loaded.Error?.ToString());
+
+        var metadata = loaded.Graph!.Info.Metadata.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
+        Assert.Equal("global_mac_aware_l1_gradual", metadata["sparsegen.pruning.method"]);
+        Assert.True(double.Parse(metadata["sparsegen.sparsity.achieved"], System.Globalization.CultureInfo.InvariantCulture) >= 0.85);
+        Assert.True(double.Parse(metadata["sparsegen.accuracy"], System.Globalization.CultureInfo.InvariantCulture) >= 0.9);
+    }
+
+    private static bool IsFloatLiteral(ExpressionSyntax expression)
+    {
+        while (expression is PrefixUnaryExpressionSyntax unary)
+        {
+            expression = unary.Operand;
+        }
+
+        return expression is LiteralExpressionSyntax { Token.Value: float or double };
+    }
+
+    private static bool IsZeroLiteral(ExpressionSyntax expression)
+    {
+        while (expression is PrefixUnaryExpressionSyntax { OperatorToken.Text: "-" or "+" } unary)
+        {
+            expression = unary.Operand;
+        }
+
+        return expression is LiteralExpressionSyntax literal && literal.Token.Value is float or double or int
+            && Convert.ToDouble(literal.Token.Value, System.Globalization.CultureInfo.InvariantCulture) == 0;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "SparseGen.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("SparseGen.sln not found above " + AppContext.BaseDirectory);
+    }
+}
