@@ -29,6 +29,12 @@ internal static class CostModel
     /// <summary>Scalar sparse-table multiply-add per nonzero and output (KERNELS.md).</summary>
     public const double ScalarTable = 1.4;
 
+    /// <summary>
+    /// Compressed-row fully connected, per nonzero: a weight, a column and an input load feeding one of four
+    /// independent partial sums; tables of 6 bytes a nonzero stay in L2 where the dense table does not.
+    /// </summary>
+    public const double SparseRowsPerNonZero = 0.4;
+
     /// <summary>Bytes per nanosecond streamed from caches beyond L1 for dense weight tables.</summary>
     public const double WeightBandwidth = 60;
 
@@ -51,13 +57,14 @@ internal static class CostModel
         long nonZeros = dense.Weight.NonZeroCount;
         var paddedOutputs = (dense.OutputFeatures + AssumedLanes - 1) / AssumedLanes * AssumedLanes;
         var denseSimd = DenseSimd(dense.InputFeatures, paddedOutputs);
-        var sparse = nonZeros * (canUnroll ? ScalarUnrolled : ScalarTable);
-        if (denseSimd < sparse)
+        var rows = nonZeros * SparseRowsPerNonZero;
+        var unrolled = canUnroll ? nonZeros * ScalarUnrolled : double.MaxValue;
+        if (denseSimd < rows && denseSimd < unrolled)
         {
             return LayerStrategy.DenseSimd;
         }
 
-        return canUnroll ? LayerStrategy.Unrolled : LayerStrategy.SparseTable;
+        return unrolled <= rows ? LayerStrategy.Unrolled : LayerStrategy.SparseRows;
     }
 
     private static double SimdConv(long nonZeros, long vectors, double perTap)
