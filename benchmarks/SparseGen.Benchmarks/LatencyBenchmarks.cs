@@ -24,7 +24,7 @@ public class LatencyBenchmarks
     private OnnxRuntimeRunner _oneThread = null!;
     private OnnxRuntimeRunner _allThreads = null!;
 
-    [Params(nameof(DenseCnn), nameof(Pruned90Cnn), nameof(ResNet80), nameof(MobileNet70))]
+    [Params(nameof(DenseCnn), nameof(Pruned90Cnn), nameof(Uniform90Cnn), nameof(ResNet80), nameof(MobileNet70))]
     public string Model { get; set; } = nameof(DenseCnn);
 
     [GlobalSetup]
@@ -34,6 +34,7 @@ public class LatencyBenchmarks
         {
             nameof(DenseCnn) => ((PredictFunction)DenseCnn.Predict, DenseCnn.File, DenseCnn.InputLength, DenseCnn.OutputLength, DenseCnn.InputShape.ToArray()),
             nameof(Pruned90Cnn) => (Pruned90Cnn.Predict, Pruned90Cnn.File, Pruned90Cnn.InputLength, Pruned90Cnn.OutputLength, Pruned90Cnn.InputShape.ToArray()),
+            nameof(Uniform90Cnn) => (Uniform90Cnn.Predict, Uniform90Cnn.File, Uniform90Cnn.InputLength, Uniform90Cnn.OutputLength, Uniform90Cnn.InputShape.ToArray()),
             nameof(ResNet80) => (ResNet80.Predict, ResNet80.File, ResNet80.InputLength, ResNet80.OutputLength, ResNet80.InputShape.ToArray()),
             nameof(MobileNet70) => (MobileNet70.Predict, MobileNet70.File, MobileNet70.InputLength, MobileNet70.OutputLength, MobileNet70.InputShape.ToArray()),
             _ => throw new ArgumentException($"unknown model {Model}"),
