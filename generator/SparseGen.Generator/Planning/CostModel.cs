@@ -14,6 +14,13 @@ internal static class CostModel
     /// <summary>Floats per vector the estimates assume.</summary>
     public const int AssumedLanes = 8;
 
+    /// <summary>
+    /// Most vectors of accumulators in one strip of a SIMD convolution: 14 with the broadcast weight make 15 of the
+    /// 16 vector registers of AVX2 (loads fold into the multiply-adds), and a 14×14 plane (rows padded to 16) is one
+    /// strip of 512-bit vectors.
+    /// </summary>
+    public const int MaxConvAccumulators = 14;
+
     /// <summary>One SIMD multiply-add with its load, throughput-bound (two a cycle at ~3 GHz).</summary>
     public const double SimdMultiplyAdd = 0.17;
 
@@ -46,7 +53,7 @@ internal static class CostModel
         long nonZeros = conv.Weight.NonZeroCount;
         var wideLength = (long)outputShape[1] * outputShape[2];
         var vectors = Math.Max(1, (wideLength + AssumedLanes - 1) / AssumedLanes);
-        var unrolledStatements = nonZeros * Math.Min(vectors, 12);
+        var unrolledStatements = nonZeros * Math.Min(vectors, MaxConvAccumulators);
         return canUnroll && unrolledStatements <= MaxSimdUnrolledStatements && SimdConv(nonZeros, vectors, SimdUnrolledTap) <= SimdConv(nonZeros, vectors, SimdTableTap)
             ? LayerStrategy.SimdUnrolled
             : LayerStrategy.SimdTable;
@@ -69,8 +76,8 @@ internal static class CostModel
 
     private static double SimdConv(long nonZeros, long vectors, double perTap)
     {
-        var strips = (vectors + 11) / 12;
-        return nonZeros * strips * ((Math.Min(vectors, 12) * SimdMultiplyAdd) + perTap);
+        var strips = (vectors + MaxConvAccumulators - 1) / MaxConvAccumulators;
+        return nonZeros * strips * ((Math.Min(vectors, MaxConvAccumulators) * SimdMultiplyAdd) + perTap);
     }
 
     private static double DenseSimd(int inputs, int paddedOutputs) =>
