@@ -64,14 +64,15 @@ internal static class CostModel
         long nonZeros = dense.Weight.NonZeroCount;
         var paddedOutputs = (dense.OutputFeatures + AssumedLanes - 1) / AssumedLanes * AssumedLanes;
         var denseSimd = DenseSimd(dense.InputFeatures, paddedOutputs);
-        var rows = nonZeros * SparseRowsPerNonZero;
-        var unrolled = canUnroll ? nonZeros * ScalarUnrolled : double.MaxValue;
-        if (denseSimd < rows && denseSimd < unrolled)
+        // Unrolled code stays the choice wherever the budget allows it: short rows (small layers) leave the
+        // compressed rows' four partial sums little to overlap, and no measurement says otherwise yet.
+        var sparse = nonZeros * (canUnroll ? ScalarUnrolled : SparseRowsPerNonZero);
+        if (denseSimd < sparse)
         {
             return LayerStrategy.DenseSimd;
         }
 
-        return unrolled <= rows ? LayerStrategy.Unrolled : LayerStrategy.SparseRows;
+        return canUnroll ? LayerStrategy.Unrolled : LayerStrategy.SparseRows;
     }
 
     private static double SimdConv(long nonZeros, long vectors, double perTap)
