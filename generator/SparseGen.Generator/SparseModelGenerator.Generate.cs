@@ -72,9 +72,11 @@ public sealed partial class SparseModelGenerator
             var plan = KernelPlanner.Plan(graph, PlannerOptions.Default);
             foreach (var op in graph.Operations)
             {
-                if (plan.StrategyOf(op) == LayerStrategy.SparseTable)
+                var strategy = plan.StrategyOf(op);
+                var weight = op switch { ConvOperation conv => conv.Weight, DenseOperation dense => dense.Weight, _ => null };
+                // Compressed rows are chosen on cost, but over the per-layer budget they were also the only table-free choice left.
+                if (weight is not null && (strategy == LayerStrategy.SparseTable || (strategy == LayerStrategy.SparseRows && weight.NonZeroCount > PlannerOptions.Default.MaxUnrolledNonZerosPerLayer)))
                 {
-                    var weight = op is ConvOperation conv ? conv.Weight : ((DenseOperation)op).Weight;
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.TableFallback,
                         null,

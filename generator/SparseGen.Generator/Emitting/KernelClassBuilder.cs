@@ -64,6 +64,9 @@ internal sealed class KernelClassBuilder
     public void IntTable(string name, IReadOnlyList<int> values) =>
         Table(name, "int", values.Select(Literals.Int).ToList());
 
+    public void UShortTable(string name, IReadOnlyList<int> values) =>
+        Table(name, "ushort", values.Select(Literals.Int).ToList());
+
     // Over a constant array a ReadOnlySpan property is static data with no copy on .NET 7 and later.
     private void Table(string name, string type, IReadOnlyList<string> values)
     {

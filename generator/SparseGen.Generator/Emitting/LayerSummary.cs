@@ -55,6 +55,7 @@ internal sealed class LayerSummary
                 LayerStrategy.SimdUnrolled => "SIMD unrolled",
                 LayerStrategy.SimdTable => "SIMD sparse table",
                 LayerStrategy.DenseSimd => "dense SIMD",
+                LayerStrategy.SparseRows => "sparse rows",
                 _ => op is BatchNormOperation ? "unrolled" : "",
             };
             var title = "Layer " + Literals.Int(index + 1) + " · " + Operation(op, graph);

@@ -17,8 +17,7 @@ namespace SparseGen.Generator.Emitting;
 /// </summary>
 internal static class SimdConvKernelEmitter
 {
-    /// <summary>Most accumulators per strip: with a broadcast and a load they fit 16 vector registers.</summary>
-    private const int MaxAccumulators = 12;
+    private const int MaxAccumulators = CostModel.MaxConvAccumulators;
 
     /// <summary>The widest lanes a strip is sized for; narrower widths take more strips of the same K vectors.</summary>
     private const int WidestLanes = 16;

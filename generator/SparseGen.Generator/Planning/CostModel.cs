@@ -14,6 +14,13 @@ internal static class CostModel
     /// <summary>Floats per vector the estimates assume.</summary>
     public const int AssumedLanes = 8;
 
+    /// <summary>
+    /// Most vectors of accumulators in one strip of a SIMD convolution: 14 with the broadcast weight make 15 of the
+    /// 16 vector registers of AVX2 (loads fold into the multiply-adds), and a 14×14 plane (rows padded to 16) is one
+    /// strip of 512-bit vectors.
+    /// </summary>
+    public const int MaxConvAccumulators = 14;
+
     /// <summary>One SIMD multiply-add with its load, throughput-bound (two a cycle at ~3 GHz).</summary>
     public const double SimdMultiplyAdd = 0.17;
 
@@ -29,6 +36,12 @@ internal static class CostModel
     /// <summary>Scalar sparse-table multiply-add per nonzero and output (KERNELS.md).</summary>
     public const double ScalarTable = 1.4;
 
+    /// <summary>
+    /// Compressed-row fully connected, per nonzero: a weight, a column and an input load feeding one of four
+    /// independent partial sums; tables of 6 bytes a nonzero stay in L2 where the dense table does not.
+    /// </summary>
+    public const double SparseRowsPerNonZero = 0.4;
+
     /// <summary>Bytes per nanosecond streamed from caches beyond L1 for dense weight tables.</summary>
     public const double WeightBandwidth = 60;
 
@@ -40,7 +53,7 @@ internal static class CostModel
         long nonZeros = conv.Weight.NonZeroCount;
         var wideLength = (long)outputShape[1] * outputShape[2];
         var vectors = Math.Max(1, (wideLength + AssumedLanes - 1) / AssumedLanes);
-        var unrolledStatements = nonZeros * Math.Min(vectors, 12);
+        var unrolledStatements = nonZeros * Math.Min(vectors, MaxConvAccumulators);
         return canUnroll && unrolledStatements <= MaxSimdUnrolledStatements && SimdConv(nonZeros, vectors, SimdUnrolledTap) <= SimdConv(nonZeros, vectors, SimdTableTap)
             ? LayerStrategy.SimdUnrolled
             : LayerStrategy.SimdTable;
@@ -51,19 +64,21 @@ internal static class CostModel
         long nonZeros = dense.Weight.NonZeroCount;
         var paddedOutputs = (dense.OutputFeatures + AssumedLanes - 1) / AssumedLanes * AssumedLanes;
         var denseSimd = DenseSimd(dense.InputFeatures, paddedOutputs);
-        var sparse = nonZeros * (canUnroll ? ScalarUnrolled : ScalarTable);
+        // Unrolled code stays the choice wherever the budget allows it: short rows (small layers) leave the
+        // compressed rows' four partial sums little to overlap, and no measurement says otherwise yet.
+        var sparse = nonZeros * (canUnroll ? ScalarUnrolled : SparseRowsPerNonZero);
         if (denseSimd < sparse)
         {
             return LayerStrategy.DenseSimd;
         }
 
-        return canUnroll ? LayerStrategy.Unrolled : LayerStrategy.SparseTable;
+        return canUnroll ? LayerStrategy.Unrolled : LayerStrategy.SparseRows;
     }
 
     private static double SimdConv(long nonZeros, long vectors, double perTap)
     {
-        var strips = (vectors + 11) / 12;
-        return nonZeros * strips * ((Math.Min(vectors, 12) * SimdMultiplyAdd) + perTap);
+        var strips = (vectors + MaxConvAccumulators - 1) / MaxConvAccumulators;
+        return nonZeros * strips * ((Math.Min(vectors, MaxConvAccumulators) * SimdMultiplyAdd) + perTap);
     }
 
     private static double DenseSimd(int inputs, int paddedOutputs) =>

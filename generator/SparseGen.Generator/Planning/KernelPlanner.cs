@@ -24,7 +24,7 @@ internal static class KernelPlanner
             {
                 case ConvOperation conv:
                     nonZeros = conv.Weight.NonZeroCount;
-                    strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv != LayerStrategy.DenseSimd
+                    strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv is not (LayerStrategy.DenseSimd or LayerStrategy.SparseRows)
                         ? forcedConv
                         : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros));
                     break;

@@ -20,4 +20,10 @@ internal enum LayerStrategy
 
     /// <summary>Fully connected with outputs in SIMD lanes: every weight (zeros too) in a static table, stored input-major.</summary>
     DenseSimd,
+
+    /// <summary>
+    /// Fully connected, compressed rows: per output the nonzero weights and their input columns (16-bit where the
+    /// inputs allow) in static tables, summed in four independent partial sums with unchecked indexing.
+    /// </summary>
+    SparseRows,
 }
