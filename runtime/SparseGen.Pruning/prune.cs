@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using SparseGen.Pruning.Masks;
 using static TorchSharp.torch;
 
@@ -81,23 +82,7 @@ public static partial class prune
     }
 
     /// <summary>Whether any parameter of <paramref name="module"/> or of its descendants has a mask.</summary>
-    public static bool is_pruned(nn.Module module)
-    {
-        if (PruningMasks.Of(module).Count > 0)
-        {
-            return true;
-        }
-
-        foreach (var (_, child) in module.named_modules())
-        {
-            if (PruningMasks.Of(child).Count > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool is_pruned(nn.Module module) => SelfAndDescendants(module).Any(m => PruningMasks.Of(m).Count > 0);
 
     /// <summary>The mask of <paramref name="name"/> (1 alive, 0 pruned), or null when it is not pruned.</summary>
     public static Tensor? mask_of(nn.Module module, string name) => PruningMasks.Find(module, name);

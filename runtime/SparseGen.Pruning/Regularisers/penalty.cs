@@ -1,4 +1,5 @@
 using System.Linq;
+using SparseGen.Pruning.Masks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ public static class penalty
     /// <summary>The sum of |w| over the weights of every Conv2d and Linear: pushes single weights to zero.</summary>
     public static Tensor l1(nn.Module model)
     {
-        var weights = prune.weights_of(model).Select(p => p.module is Conv2d c ? c.weight! : ((Linear)p.module).weight!).ToList();
+        var weights = prune.weights_of(model).Select(p => PruningMasks.Parameter(p.module, p.name)).ToList();
         return weights.Count == 0 ? tensor(0f) : stack(weights.Select(w => w.abs().sum()).ToArray()).sum();
     }
 
