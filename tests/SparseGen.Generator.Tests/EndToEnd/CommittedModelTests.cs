@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SparseGen.Generator.Emitting;
 using SparseGen.Model;
 using SparseGen.Model.Passes;
+using SparseGen.Generator.Tests.Emitting;
 
 namespace SparseGen.Generator.Tests.EndToEnd;
 
@@ -18,7 +19,7 @@ public sealed class CommittedModelTests
     [Fact]
     public void Generated_source_of_the_committed_90_percent_model_never_multiplies_by_a_zero_weight()
     {
-        var path = Path.Combine(RepositoryRoot(), "samples", "FashionMnist", "model", SampleModel);
+        var path = Path.Combine(FashionMnistSampleTests.RepositoryRoot(), "samples", "FashionMnist", "model", SampleModel);
         var loaded = ModelLoader.Load(File.ReadAllBytes(path));
         Assert.True(loaded.Succeeded, loaded.Error?.ToString());
         var optimized = GraphOptimizer.Optimize(loaded.Graph!);
@@ -28,18 +29,18 @@ public sealed class CommittedModelTests
         // Scalar code multiplies with '*'; SIMD code broadcasts a weight (w = lanes.Splat(literal)) and fuses the
         // multiply-add; tables hold the nonzero weights as array elements. None of them may hold a zero weight.
         var multiplications = root.DescendantNodes().OfType<BinaryExpressionSyntax>()
-            .Where(b => b.IsKind(SyntaxKind.MultiplyExpression) && (IsZeroLiteral(b.Left) || IsZeroLiteral(b.Right)));
+            .Where(b => b.IsKind(SyntaxKind.MultiplyExpression) && (GeneratedSourceTests.IsZeroLiteral(b.Left) || GeneratedSourceTests.IsZeroLiteral(b.Right)));
         var broadcastWeights = root.DescendantNodes().OfType<AssignmentExpressionSyntax>()
             .Where(a => a.Right is InvocationExpressionSyntax { ArgumentList.Arguments: [var argument] } call
                 && call.Expression.ToString().EndsWith("Splat", StringComparison.Ordinal)
                 && a.Left.ToString() == "w"
-                && IsZeroLiteral(argument.Expression));
+                && GeneratedSourceTests.IsZeroLiteral(argument.Expression));
         var fusedByZero = root.DescendantNodes().OfType<InvocationExpressionSyntax>()
             .Where(call => call.Expression.ToString().EndsWith("MultiplyAdd", StringComparison.Ordinal)
-                && call.ArgumentList.Arguments.Any(a => IsZeroLiteral(a.Expression)));
+                && call.ArgumentList.Arguments.Any(a => GeneratedSourceTests.IsZeroLiteral(a.Expression)));
         var tableZeros = root.DescendantNodes().OfType<InitializerExpressionSyntax>()
             .Where(i => i.IsKind(SyntaxKind.ArrayInitializerExpression) && i.Expressions.Count > 64 && i.Expressions.Any(IsFloatLiteral))
-            .SelectMany(i => i.Expressions.Where(IsZeroLiteral));
+            .SelectMany(i => i.Expressions.Where(GeneratedSourceTests.IsZeroLiteral));
 
         Assert.Empty(multiplications);
         Assert.Empty(broadcastWeights);
@@ -50,7 +51,7 @@ public sealed class CommittedModelTests
     [Fact]
     public void The_committed_model_is_90_percent_sparse_in_parameters_and_in_macs()
     {
-        var path = Path.Combine(RepositoryRoot(), "samples", "FashionMnist", "model", SampleModel);
+        var path = Path.Combine(FashionMnistSampleTests.RepositoryRoot(), "samples", "FashionMnist", "model", SampleModel);
         var loaded = ModelLoader.Load(File.ReadAllBytes(path));
         Assert.True(loaded.Succeeded, loaded.Error?.ToString());
 
@@ -69,29 +70,5 @@ public sealed class CommittedModelTests
         }
 
         return expression is LiteralExpressionSyntax { Token.Value: float or double };
-    }
-
-    private static bool IsZeroLiteral(ExpressionSyntax expression)
-    {
-        while (expression is PrefixUnaryExpressionSyntax { OperatorToken.Text: "-" or "+" } unary)
-        {
-            expression = unary.Operand;
-        }
-
-        return expression is LiteralExpressionSyntax literal && literal.Token.Value is float or double or int
-            && Convert.ToDouble(literal.Token.Value, System.Globalization.CultureInfo.InvariantCulture) == 0;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "SparseGen.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SparseGen.sln not found above " + AppContext.BaseDirectory);
     }
 }

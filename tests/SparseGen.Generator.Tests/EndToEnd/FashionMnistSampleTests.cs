@@ -21,7 +21,7 @@ public sealed class FashionMnistSampleTests
         Assert.Contains("fashion_cnn_mac_aware90.onnx", output, StringComparison.Ordinal);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
