@@ -14,6 +14,12 @@ internal static class ConvKernelEmitter
 {
     public static void Emit(LayerContext layer, ConvOperation conv)
     {
+        if (layer.Plan.StrategyOf(conv) == LayerStrategy.SimdChannels)
+        {
+            SimdChannelsConvKernelEmitter.Emit(layer, conv);
+            return;
+        }
+
         if (layer.Plan.StrategyOf(conv) is { } strategy && strategy is LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled)
         {
             SimdConvKernelEmitter.Emit(layer, conv, strategy);

@@ -80,6 +80,9 @@ internal static class CpuEmitter
                 case GlobalAveragePoolOperation global:
                     ElementwiseKernelEmitter.EmitGlobalAveragePool(context, global);
                     break;
+                case PoolOperation when plan.IsFusedAway(layer.Op):
+                    kernels.RunBody.Line("// " + Literals.Comment(layer.Title));
+                    break;
                 case PoolOperation pool:
                     PoolKernelEmitter.Emit(context, pool);
                     break;

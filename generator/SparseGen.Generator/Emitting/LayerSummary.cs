@@ -56,7 +56,8 @@ internal sealed class LayerSummary
                 LayerStrategy.SimdTable => "SIMD sparse table",
                 LayerStrategy.DenseSimd => "dense SIMD",
                 LayerStrategy.SparseRows => "sparse rows",
-                _ => op is BatchNormOperation ? "unrolled" : "",
+                LayerStrategy.SimdChannels => "SIMD channels",
+                _ => op is BatchNormOperation ? "unrolled" : plan.IsFusedAway(op) ? "fused into conv" : "",
             };
             var title = "Layer " + Literals.Int(index + 1) + " · " + Operation(op, graph);
             if (layerStatistics is not null)
@@ -76,6 +77,11 @@ internal sealed class LayerSummary
             }
 
             detail += " → " + Literals.Shape(graph.ShapeOf(op.Output)) + Fused(op);
+            if (plan.FusedPoolOf(op) is { } pool)
+            {
+                detail += ", then " + pool.OpType + " '" + pool.Name + "' → " + Literals.Shape(graph.ShapeOf(pool.Output)) + " in the same loop";
+            }
+
             summaries.Add(new LayerSummary(index + 1, op, title, detail, layerStatistics, strategy));
         }
 

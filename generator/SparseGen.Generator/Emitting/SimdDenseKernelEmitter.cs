@@ -15,6 +15,14 @@ internal static class SimdDenseKernelEmitter
     private const int MaxAccumulators = 12;
     private const int WidestLanes = 16;
 
+    /// <summary>
+    /// Below this many inputs the table is small enough to stay in cache and the gathering pass costs more than it
+    /// saves; above the maximum the index list would not fit comfortably on the stack.
+    /// </summary>
+    private const int MinInputsToSkipZeros = 256;
+
+    private const int MaxInputsToSkipZeros = 16_384;
+
     public static void Emit(LayerContext layer, DenseOperation dense)
     {
         int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
@@ -45,6 +53,8 @@ internal static class SimdDenseKernelEmitter
         }
 
         var relu = dense.Activation.Kind == ActivationKind.Relu;
+        var skipZeroInputs = inFeatures >= MinInputsToSkipZeros && inFeatures <= MaxInputsToSkipZeros
+            && ActivationFacts.FollowsRelu(layer.Graph, dense.Input) && Array.TrueForAll(dense.Weight.Data, w => !float.IsNaN(w) && !float.IsInfinity(w));
         var names = Enumerable.Range(0, accumulators).Select(k => "a" + Literals.Int(k)).ToArray();
         var methods = layer.LaneMethods(new[]
         {
@@ -64,17 +74,49 @@ internal static class SimdDenseKernelEmitter
             }
 
             writer.Statement("ref float inputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);");
+            if (skipZeroInputs)
+            {
+                writer.Line("// The inputs come after a Relu, which leaves many at zero, and a zero input adds nothing (every weight is finite):");
+                writer.Line("// the kernel gathers the others' indices and streams only their rows of the table.");
+                writer.Statement("global::System.Span<int> live = stackalloc int[" + Literals.Int(inFeatures) + "];");
+                writer.Statement("ref int liveInputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(live);");
+            }
+
             using (writer.Block(ConvKernelEmitter.Loop("r", 0, rows)))
             {
+                if (skipZeroInputs)
+                {
+                    writer.Statement("int count = 0;");
+                    using (writer.Block(ConvKernelEmitter.Loop("k", 0, inFeatures)))
+                    {
+                        writer.Statement("global::System.Runtime.CompilerServices.Unsafe.Add(ref liveInputs, count) = k;");
+                        writer.Statement("count += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + ") != 0f ? 1 : 0;");
+                    }
+                }
+
                 using (writer.Block("for (int p = 0; p < " + Literals.Int(outFeatures) + "; p += strip)"))
                 {
                     writer.Statements(names.Select((a, k) => "V " + a + " = " + (hasBias ? "lanes.Load(ref bias, p" + Lane(k) + ")" : "lanes.Splat(0f)") + ";").ToArray());
-                    writer.Statement("ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, p);");
-                    using (writer.Block(ConvKernelEmitter.Loop("k", 0, inFeatures)))
+                    if (skipZeroInputs)
                     {
-                        writer.Statement("V v = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + "));");
-                        writer.Statements(names.Select((a, k) => a + " = lanes.MultiplyAdd(v, lanes.Load(ref row, " + (k == 0 ? "0" : Lane(k).Substring(3)) + "), " + a + ");").ToArray());
-                        writer.Statement("row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, " + Literals.Int(padded) + ");");
+                        writer.Statement("ref float strip0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, p);");
+                        using (writer.Block("for (int n = 0; n < count; n++)"))
+                        {
+                            writer.Statement("int k = global::System.Runtime.CompilerServices.Unsafe.Add(ref liveInputs, n);");
+                            writer.Statement("V v = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + "));");
+                            writer.Statement("ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref strip0, k * " + Literals.Int(padded) + ");");
+                            writer.Statements(names.Select((a, k) => a + " = lanes.MultiplyAdd(v, lanes.Load(ref row, " + (k == 0 ? "0" : Lane(k).Substring(3)) + "), " + a + ");").ToArray());
+                        }
+                    }
+                    else
+                    {
+                        writer.Statement("ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, p);");
+                        using (writer.Block(ConvKernelEmitter.Loop("k", 0, inFeatures)))
+                        {
+                            writer.Statement("V v = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + "));");
+                            writer.Statements(names.Select((a, k) => a + " = lanes.MultiplyAdd(v, lanes.Load(ref row, " + (k == 0 ? "0" : Lane(k).Substring(3)) + "), " + a + ");").ToArray());
+                            writer.Statement("row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, " + Literals.Int(padded) + ");");
+                        }
                     }
 
                     writer.Statements(names.Select((a, k) => "lanes.Store(" + a + ", ref wide, p" + Lane(k) + ");").ToArray());

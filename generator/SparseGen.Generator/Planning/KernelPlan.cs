@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SparseGen.Model.Graph;
 
 namespace SparseGen.Generator.Planning;
@@ -6,12 +7,22 @@ namespace SparseGen.Generator.Planning;
 /// <summary>The decisions the emitter follows: a strategy per weight layer and where every value lives in the arena.</summary>
 internal sealed class KernelPlan
 {
-    public KernelPlan(IReadOnlyDictionary<Operation, LayerStrategy> strategies, BufferPlan buffers, PlannerOptions options)
+    public KernelPlan(IReadOnlyDictionary<Operation, LayerStrategy> strategies, BufferPlan buffers, PlannerOptions options, IReadOnlyDictionary<Operation, PoolOperation>? fusedPools = null)
     {
         Strategies = strategies;
         Buffers = buffers;
         Options = options;
+        FusedPools = fusedPools ?? new Dictionary<Operation, PoolOperation>();
     }
+
+    /// <summary>Max pools computed inside the convolution before them, keyed by that convolution.</summary>
+    public IReadOnlyDictionary<Operation, PoolOperation> FusedPools { get; }
+
+    /// <summary>The pool that <paramref name="conv"/> computes as well, or null.</summary>
+    public PoolOperation? FusedPoolOf(Operation conv) => FusedPools.TryGetValue(conv, out var pool) ? pool : null;
+
+    /// <summary>True for a pool whose work the convolution before it does: it emits no code of its own.</summary>
+    public bool IsFusedAway(Operation op) => op is PoolOperation && FusedPools.Values.Any(pool => ReferenceEquals(pool, op));
 
     /// <summary>The strategy of each Conv and Dense; other ops have none.</summary>
     public IReadOnlyDictionary<Operation, LayerStrategy> Strategies { get; }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SparseGen.Model.Graph;
 
 namespace SparseGen.Generator.Planning;
@@ -25,12 +26,12 @@ internal static class KernelPlanner
                 case ConvOperation conv:
                     nonZeros = conv.Weight.NonZeroCount;
                     strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv is not (LayerStrategy.DenseSimd or LayerStrategy.SparseRows)
-                        ? forcedConv
-                        : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros));
+                        ? (forcedConv == LayerStrategy.SimdChannels && conv.Group != 1 ? LayerStrategy.SimdTable : forcedConv)
+                        : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Input), graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros), options.FusePools && FusablePool(graph, conv) is not null);
                     break;
                 case DenseOperation dense:
                     nonZeros = dense.Weight.NonZeroCount;
-                    strategy = options.ForcedDenseStrategy is { } forcedDense && forcedDense is not (LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled)
+                    strategy = options.ForcedDenseStrategy is { } forcedDense && forcedDense is not (LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled or LayerStrategy.SimdChannels)
                         ? forcedDense
                         : CostModel.ChooseDense(dense, options, CanUnroll(nonZeros));
                     break;
@@ -45,9 +46,47 @@ internal static class KernelPlanner
             }
         }
 
-        return new KernelPlan(strategies, BufferPlanner.Plan(graph), options);
+        var fusedPools = new Dictionary<Operation, PoolOperation>(ReferenceComparer.Instance);
+        if (options.FusePools)
+        {
+            foreach (var op in graph.Operations)
+            {
+                if (op is ConvOperation conv && strategies[op] == LayerStrategy.SimdChannels && FusablePool(graph, conv) is { } pool)
+                {
+                    fusedPools[conv] = pool;
+                }
+            }
+        }
+
+        return new KernelPlan(strategies, BufferPlanner.Plan(graph), options, fusedPools);
 
         bool CanUnroll(long nonZeros) => nonZeros <= options.MaxUnrolledNonZerosPerLayer && unrolledTotal + nonZeros <= options.MaxUnrolledNonZerosPerModel;
+    }
+
+    /// <summary>
+    /// The 2×2, stride-2 max pool that is the only reader of <paramref name="conv"/>'s output (Relu or no activation, so
+    /// Relu-then-max in the reference's order is what the fused kernel computes), or null.
+    /// </summary>
+    private static PoolOperation? FusablePool(ModelGraph graph, ConvOperation conv)
+    {
+        if (conv.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu) || conv.Output == graph.OutputName)
+        {
+            return null;
+        }
+
+        var readers = graph.Operations.Where(op => op.Inputs.Contains(conv.Output)).ToList();
+        if (readers.Count != 1 || readers[0] is not PoolOperation { Kind: PoolKind.Max } pool)
+        {
+            return null;
+        }
+
+        var convShape = graph.ShapeOf(conv.Output);
+        var poolShape = graph.ShapeOf(pool.Output);
+        var isPlain2x2 = pool.Kernel.SequenceEqual(new[] { 2, 2 }) && pool.Strides.SequenceEqual(new[] { 2, 2 })
+            && pool.Pads.All(p => p == 0) && pool.Dilations.All(d => d == 1);
+        return isPlain2x2 && poolShape[0] == convShape[0] && poolShape[1] == convShape[1] / 2 && poolShape[2] == convShape[2] / 2 && poolShape[1] > 0 && poolShape[2] > 0
+            ? pool
+            : null;
     }
 
     private sealed class ReferenceComparer : IEqualityComparer<Operation>

@@ -26,4 +26,10 @@ internal enum LayerStrategy
     /// inputs allow) in static tables, summed in four independent partial sums with unchecked indexing.
     /// </summary>
     SparseRows,
+
+    /// <summary>
+    /// Convolution with output channels in SIMD lanes: every weight of a 16-channel block (zeros too) in a static table,
+    /// each tap a vector of channels multiplied into a tile of pixels broadcast from the padded input.
+    /// </summary>
+    SimdChannels,
 }

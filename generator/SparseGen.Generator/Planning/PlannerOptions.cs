@@ -14,6 +14,7 @@ namespace SparseGen.Generator.Planning;
 /// The SIMD widths in bits the generated code may pick at run time, widest first; 0 stands for the scalar
 /// path, which is always there as the last resort. Tests narrow it to check a width on any machine.
 /// </param>
+/// <param name="FusePools">Whether a 2×2 max pool after a channels-in-lanes convolution is computed inside it.</param>
 internal sealed record PlannerOptions(
     long MaxUnrolledNonZerosPerLayer,
     long MaxUnrolledNonZerosPerModel,
@@ -22,7 +23,8 @@ internal sealed record PlannerOptions(
     int MaxSimdStatementsPerMethod = 600,
     LayerStrategy? ForcedConvStrategy = null,
     LayerStrategy? ForcedDenseStrategy = null,
-    LaneWidths LaneWidths = LaneWidths.All)
+    LaneWidths LaneWidths = LaneWidths.All,
+    bool FusePools = true)
 {
     public static PlannerOptions Default { get; } = new(20_000, 50_000, 1_000, 200);
 }

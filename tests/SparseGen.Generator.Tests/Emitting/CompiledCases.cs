@@ -22,6 +22,10 @@ public enum EmitVariant
     ScalarLanesOnly,
     Vector128Only,
     Vector256Only,
+    SimdChannels,
+    SimdChannelsScalarLanesOnly,
+    /// <summary>Channels in lanes at 128 bits with no pool fused: the convolution's own output and a separate pool.</summary>
+    SimdChannelsVector128Only,
 }
 
 /// <summary>Every <see cref="EmitterCases"/> model in every <see cref="EmitVariant"/>, compiled once into one assembly.</summary>
@@ -48,6 +52,15 @@ internal static class CompiledCases
         EmitVariant.ScalarLanesOnly => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdTable, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.ScalarOnly },
         EmitVariant.Vector128Only => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdUnrolled, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.Vector128 },
         EmitVariant.Vector256Only => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdTable, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.Vector256 },
+        EmitVariant.SimdChannels => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdChannels, ForcedDenseStrategy = LayerStrategy.DenseSimd },
+        EmitVariant.SimdChannelsScalarLanesOnly => PlannerOptions.Default with
+        {
+            ForcedConvStrategy = LayerStrategy.SimdChannels, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.ScalarOnly,
+        },
+        EmitVariant.SimdChannelsVector128Only => PlannerOptions.Default with
+        {
+            ForcedConvStrategy = LayerStrategy.SimdChannels, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.Vector128, FusePools = false,
+        },
         _ => PlannerOptions.Default,
     };
 

@@ -27,6 +27,30 @@ public class CostModelTests
         Assert.NotEqual(LayerStrategy.DenseSimd, CostModel.ChooseDense(dense, PlannerOptions.Default, canUnroll: true));
     }
 
+    [Theory]
+    [InlineData(0.0, "SimdChannels")]
+    [InlineData(0.5, "SimdChannels")]
+    [InlineData(0.9, "SimdTable")]
+    [InlineData(0.98, "SimdTable")]
+    public void Conv2_of_the_fashion_cnn_is_channels_in_lanes_when_dense_and_pixels_in_lanes_when_sparse(double zeros, string expected)
+    {
+        var conv = Conv(32, 64, zeros);
+
+        Assert.Equal(expected, CostModel.ChooseConv(conv, new[] { 32, 14, 14 }, new[] { 64, 14, 14 }, PlannerOptions.Default, canUnroll: false).ToString());
+    }
+
+    [Fact]
+    public void Grouped_convolution_never_gets_channels_in_lanes()
+    {
+        var depthwise = new ConvOperation(
+            "dw", "x", "y", new Tensor(new[] { 32, 1, 3, 3 }, RandomData.SparseWeights(3, 32 * 9, 0.0)), null, 32, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, Activation.Relu);
+
+        Assert.NotEqual(LayerStrategy.SimdChannels, CostModel.ChooseConv(depthwise, new[] { 32, 14, 14 }, new[] { 32, 14, 14 }, PlannerOptions.Default, canUnroll: false));
+    }
+
+    private static ConvOperation Conv(int inChannels, int outChannels, double zeros) =>
+        new("conv", "x", "y", new Tensor(new[] { outChannels, inChannels, 3, 3 }, RandomData.SparseWeights(5, outChannels * inChannels * 9, zeros)), null, 1, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, Activation.Relu);
+
     private static DenseOperation Dense(int inFeatures, int outFeatures, double zeros) =>
         new("fc_dense", "x", "y", new Tensor(new[] { outFeatures, inFeatures }, RandomData.SparseWeights(7, inFeatures * outFeatures, zeros)), null, Activation.Relu);
 }

@@ -71,6 +71,16 @@ internal static class EmitterCases
             new PoolOperation("max", "b", "m", PoolKind.Max, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, false, false),
             new PoolOperation("avg", "m", "y", PoolKind.Average, new[] { 3, 3 }, new[] { 2, 2 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, true, true));
         yield return Ir(
+            "IR_Conv_relu_maxpool_odd_sizes",
+            new[] { 3, 9, 11 },
+            Conv("x", "c", 3, 20, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.1, true, Activation.Relu, 16),
+            new PoolOperation("pool", "c", "y", PoolKind.Max, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, new[] { 1, 1 }, false, false));
+        yield return Ir(
+            "IR_Conv_wide_rows_maxpool_no_activation",
+            new[] { 2, 6, 34 },
+            Conv("x", "c", 2, 5, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.0, false, Activation.None, 17),
+            new PoolOperation("pool", "c", "y", PoolKind.Max, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, new[] { 1, 1 }, false, false));
+        yield return Ir(
             "IR_Reshape_then_dense_clip",
             new[] { 2, 3, 2 },
             new ReshapeOperation("flatten", "x", "f", new[] { -1 }),

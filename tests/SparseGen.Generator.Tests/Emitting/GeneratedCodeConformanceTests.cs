@@ -53,6 +53,7 @@ public sealed class GeneratedCodeConformanceTests
                 {
                     EmitVariant.ScalarUnrolled, EmitVariant.SimdTable, EmitVariant.SimdUnrolled, EmitVariant.SimdUnrolledSmallMethods,
                     EmitVariant.ScalarLanesOnly, EmitVariant.Vector128Only, EmitVariant.Vector256Only,
+                    EmitVariant.SimdChannels, EmitVariant.SimdChannelsScalarLanesOnly, EmitVariant.SimdChannelsVector128Only,
                 })
                 {
                     data.Add(model.Name, variant);

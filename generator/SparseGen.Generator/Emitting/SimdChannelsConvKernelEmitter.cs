@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SparseGen.Generator.Planning;
+using SparseGen.Model.Graph;
+
+namespace SparseGen.Generator.Emitting;
+
+/// <summary>
+/// Convolutions with output channels in SIMD lanes, for layers too dense for the pixel-lanes kernels
+/// (<see cref="SimdConvKernelEmitter"/>). Each step of the inner loop loads one vector of weights (a
+/// tap for <c>lanes.Count</c> output channels, contiguous and aligned to a 16-channel block in the
+/// table) and multiplies it into a tile of P output pixels of one row, each pixel's input a scalar
+/// broadcast from the zero-bordered planes: P multiply-adds for one vector load and P scalar loads,
+/// which never split a cache line, where the pixel-lanes kernel pays a vector load per multiply-add.
+/// The tile's P vectors (pixels × channels) go to the channel planes of the output through a small
+/// scratch block. Kernel positions whose weights are zero in every channel are left out.
+/// </summary>
+internal static class SimdChannelsConvKernelEmitter
+{
+    /// <summary>Output channels per block of the weight table: the widest lanes, so every narrower width reads whole vectors.</summary>
+    internal const int Block = 16;
+
+    public static void Emit(LayerContext layer, ConvOperation conv)
+    {
+        var g = new ConvGeometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output));
+        var pool = layer.Plan.FusedPoolOf(conv);
+        var shape = SimdChannelsShape.Of(conv, g, pooled: pool is not null);
+        var kernels = layer.Kernels;
+        var planes = kernels.AllocateScratch(g.SimdPlanes);
+        var scratch = kernels.AllocateScratch(shape.Pixels * Block * (pool is null ? 1 : 2));
+        var channelStride = g.Phases * g.PhaseHeight * g.PhaseWidth;
+        var windows = shape.Windows;
+        var windowOffsets = windows.Select(k => g.SimdOffset(new ConvTap(0f, 0, 0, k, 0, 0, 0, 0, 0))).ToList();
+
+        var blocks = (conv.OutputChannels + Block - 1) / Block;
+        var inputs = conv.InputChannelsPerGroup;
+        var table = new float[(long)blocks * inputs * windows.Count * Block];
+        var kernelArea = conv.KernelHeight * conv.KernelWidth;
+        for (var m = 0; m < conv.OutputChannels; m++)
+        {
+            for (var c = 0; c < inputs; c++)
+            {
+                for (var w = 0; w < windows.Count; w++)
+                {
+                    table[((((long)(m / Block) * inputs) + c) * windows.Count + w) * Block + (m % Block)] = conv.Weight.Data[(((long)m * inputs) + c) * kernelArea + windows[w]];
+                }
+            }
+        }
+
+        var bias = new float[blocks * Block];
+        if (conv.Bias is not null)
+        {
+            Array.Copy(conv.Bias, bias, conv.OutputChannels);
+        }
+
+        if (table.Length > 0)
+        {
+            kernels.FloatTable(layer.TableName("Weights"), table);
+        }
+
+        kernels.FloatTable(layer.TableName("Bias"), bias);
+        var relu = conv.Activation.Kind == ActivationKind.Relu;
+        var methods = layer.LaneMethods(new[]
+        {
+            layer.SpanLocal("x", conv.Input),
+            layer.SpanLocal("y", pool?.Output ?? conv.Output),
+            "ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");",
+        });
+
+        methods.Add(CodePiece.Write(writer =>
+        {
+            writer.Line("// Zero-bordered " + (g.Phases == 1 ? "copy" : Literals.Int(g.Phases) + " phase planes per channel") + " of the input, "
+                + Literals.Int(g.PhaseHeight) + "×" + Literals.Int(g.PhaseWidth) + (g.Phases == 1 ? "" : " each"));
+            writer.Statement("PadInput(x, arena.Slice(" + Literals.Int(planes) + ", " + Literals.Int(g.SimdPlanes) + "), " + string.Join(", ", new[]
+            {
+                g.InputChannels, g.InputHeight, g.InputWidth, g.PadTop, g.PadLeft, g.StrideH, g.StrideW, g.PhaseHeight, g.PhaseWidth,
+            }.Select(Literals.Int)) + ");");
+        }));
+
+        methods.Add(CodePiece.Write(writer =>
+        {
+            var stride = inputs * windows.Count * Block;
+            writer.Line("// weights[((block · " + Literals.Int(inputs) + " + c) · " + Literals.Int(windows.Count) + " + kernel position) · 16 + channel in block]; tiles of "
+                + Literals.Int(shape.Pixels) + " pixels of a row, " + Literals.Int(shape.Tiles) + " a row" + (pool is null ? "" : "; rows in pairs for the 2×2 max pool"));
+            writer.Statement("TLanes lanes = default;");
+            if (table.Length > 0)
+            {
+                writer.Statement("ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Weights") + ");");
+            }
+
+            writer.Statement("ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Bias") + ");");
+            writer.Statement("ref float scratch = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(scratch) + ");");
+            writer.Statement("ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);");
+            using (writer.Block("for (int m = 0; m < " + Literals.Int(conv.OutputChannels) + "; m += lanes.Count)"))
+            {
+                writer.Statement("V b = lanes.Load(ref bias, m);");
+                writer.Statement("int channels = global::System.Math.Min(lanes.Count, " + Literals.Int(conv.OutputChannels) + " - m);");
+                if (table.Length > 0)
+                {
+                    writer.Statement("int block = (m >> 4) * " + Literals.Int(stride) + " + (m & 15);");
+                }
+
+                if (pool is null)
+                {
+                    using (writer.Block("for (int oy = 0; oy < " + Literals.Int(g.OutputHeight) + "; oy++)"))
+                    using (writer.Block("for (int tile = 0; tile < " + Literals.Int(shape.Tiles) + "; tile++)"))
+                    {
+                        WriteTileStart(writer, g, shape);
+                        WriteTile(writer, shape, inputs, table.Length > 0, windows.Count, windowOffsets, channelStride, g.PhaseWidth);
+                        writer.Statements(Accumulators(shape).Select((a, i) => "lanes.Store(" + (relu ? "lanes.Relu(" + a + ")" : a) + ", ref scratch, " + Vector(i) + ");").ToArray());
+                        WriteScatter(writer, shape.Pixels, g.OutputPlane, "oy * " + Literals.Int(g.OutputWidth) + " + ox");
+                    }
+                }
+                else
+                {
+                    var pooledWidth = g.OutputWidth / 2;
+                    var pooledPlane = (g.OutputHeight / 2) * pooledWidth;
+                    var pairs = shape.Pixels / 2;
+                    using (writer.Block("for (int py = 0; py < " + Literals.Int(g.OutputHeight / 2) + "; py++)"))
+                    using (writer.Block("for (int tile = 0; tile < " + Literals.Int(shape.Tiles) + "; tile++)"))
+                    {
+                        WriteTileStart(writer, g, shape);
+                        using (writer.Block("for (int oy = 2 * py; oy < 2 * py + 2; oy++)"))
+                        {
+                            WriteTile(writer, shape, inputs, table.Length > 0, windows.Count, windowOffsets, channelStride, g.PhaseWidth);
+                            var activated = Accumulators(shape).Select(a => relu ? "lanes.Relu(" + a + ")" : a).ToList();
+                            writer.Line("// The window's top row keeps max(top-left, top-right); the bottom row adds bottom-left, then bottom-right: the reference's order.");
+                            using (writer.Block("if (oy == 2 * py)"))
+                            {
+                                writer.Statements(Enumerable.Range(0, pairs).Select(j =>
+                                    "lanes.Store(lanes.MaxOf(" + activated[2 * j] + ", " + activated[(2 * j) + 1] + "), ref scratch, " + Vector(pairs + j) + ");").ToArray());
+                            }
+
+                            using (writer.Block("else"))
+                            {
+                                writer.Statements(Enumerable.Range(0, pairs).Select(j =>
+                                    "lanes.Store(lanes.MaxOf(lanes.MaxOf(lanes.Load(ref scratch, " + Vector(pairs + j) + "), " + activated[2 * j] + "), " + activated[(2 * j) + 1] + "), ref scratch, " + Vector(j) + ");").ToArray());
+                            }
+                        }
+
+                        WriteScatter(writer, pairs, pooledPlane, "py * " + Literals.Int(pooledWidth) + " + (ox >> 1)");
+                    }
+                }
+            }
+        }));
+
+        if (conv.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
+        {
+            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(kernels, conv.Activation, "y", layer.LengthOf(conv.Output)));
+        }
+
+        methods.Finish();
+    }
+    private static void WriteTileStart(SourceWriter writer, ConvGeometry g, SimdChannelsShape shape) =>
+        writer.Statement("int ox = " + (shape.Tiles == 1 ? "0" : "tile == " + Literals.Int(shape.Tiles - 1) + " ? " + Literals.Int(shape.Covered - shape.Pixels) + " : tile * " + Literals.Int(shape.Pixels)) + ";");
+
+    /// <summary>The accumulators of one tile at output row <c>oy</c>, columns <c>ox</c> …: bias, then every input channel's kernel positions.</summary>
+    private static void WriteTile(SourceWriter writer, SimdChannelsShape shape, int inputs, bool hasWeights, int positions, IReadOnlyList<int> windowOffsets, int channelStride, int phaseWidth)
+    {
+        var accumulators = Accumulators(shape).ToList();
+        writer.Statement("V " + string.Join(", ", accumulators.Select(a => a + " = b")) + ";");
+        if (!hasWeights)
+        {
+            return;
+        }
+
+        writer.Statement("int s = oy * " + Literals.Int(phaseWidth) + " + ox, w = block;");
+        using (writer.Block("for (int c = 0; c < " + Literals.Int(inputs) + "; c++, s += " + Literals.Int(channelStride) + ", w += " + Literals.Int(positions * Block) + ")"))
+        {
+            writer.Statement("V k;");
+            for (var position = 0; position < positions; position++)
+            {
+                var statements = new List<string> { "k = lanes.Load(ref weights, w" + (position == 0 ? "" : " + " + Literals.Int(position * Block)) + ");" };
+                statements.AddRange(accumulators.Select((a, i) =>
+                    a + " = lanes.MultiplyAdd(lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s + " + Literals.Int(windowOffsets[position] + i) + ")), k, " + a + ");"));
+                writer.Statements(statements.ToArray());
+            }
+        }
+    }
+
+    /// <summary>Copies <paramref name="vectors"/> vectors of scratch (pixel-major, a vector of channels each) into the channel planes of y.</summary>
+    private static void WriteScatter(SourceWriter writer, int vectors, int plane, string pixel)
+    {
+        writer.Line("// scratch[pixel · lanes + channel] → y[(m + channel) · " + Literals.Int(plane) + " + pixel]");
+        using (writer.Block("for (int channel = 0, o = m * " + Literals.Int(plane) + " + " + pixel + "; channel < channels; channel++, o += " + Literals.Int(plane) + ")"))
+        {
+            writer.Statements(Enumerable.Range(0, vectors).Select(i =>
+                "global::System.Runtime.CompilerServices.Unsafe.Add(ref output, o" + (i == 0 ? "" : " + " + Literals.Int(i)) + ") = global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, "
+                + (i == 0 ? "" : Vector(i) + " + ") + "channel);").ToArray());
+        }
+    }
+
+    private static IEnumerable<string> Accumulators(SimdChannelsShape shape) => Enumerable.Range(0, shape.Pixels).Select(i => "a" + Literals.Int(i));
+
+    private static string Vector(int i) => i == 0 ? "0" : i == 1 ? "lanes.Count" : Literals.Int(i) + " * lanes.Count";
+}
+
+/// <summary>How a channels-in-lanes convolution is tiled.</summary>
+/// <param name="Pixels">P: output pixels of one row per tile, one vector of accumulators each (even when a pool is fused).</param>
+/// <param name="Tiles">Tiles per output row; the last one starts at <see cref="Covered"/> − P and may overlap the one before (it writes the same values).</param>
+/// <param name="Covered">The columns the tiles cover: the output width, or its even part when a 2×2 pool is fused.</param>
+/// <param name="Windows">The kernel positions (kh · kW + kw) with a nonzero weight in some channel.</param>
+internal sealed record SimdChannelsShape(int Pixels, int Tiles, int Covered, IReadOnlyList<int> Windows)
+{
+    /// <summary>14 accumulators with the weight vector and a broadcast fill AVX2's 16 registers.</summary>
+    public const int MaxPixels = 14;
+
+    /// <summary>Multiply-add statements per input channel step stay below this, so the loop body stays small for the JIT.</summary>
+    private const int MaxStatementsPerChannel = 512;
+
+    public static SimdChannelsShape Of(ConvOperation conv, ConvGeometry g, bool pooled)
+    {
+        var area = conv.KernelHeight * conv.KernelWidth;
+        var inputs = conv.InputChannelsPerGroup;
+        var windows = Enumerable.Range(0, area).Where(k => Enumerable.Range(0, conv.OutputChannels).Any(m =>
+            Enumerable.Range(0, inputs).Any(c => conv.Weight.Data[(((long)m * inputs) + c) * area + k] != 0f))).ToList();
+        var most = Math.Max(1, Math.Min(MaxPixels, MaxStatementsPerChannel / Math.Max(1, windows.Count)));
+        var covered = pooled ? g.OutputWidth / 2 * 2 : g.OutputWidth;
+        if (pooled)
+        {
+            // Pixel pairs stay in one tile: even tile widths starting at even columns.
+            most = Math.Max(2, most / 2 * 2);
+        }
+
+        var tiles = Math.Max(1, (covered + most - 1) / most);
+        var pixels = Math.Max(1, Math.Min(covered, (covered + tiles - 1) / tiles));
+        if (pooled && pixels % 2 == 1)
+        {
+            pixels++;
+        }
+
+        return new SimdChannelsShape(pixels, tiles, covered, windows);
+    }
+}
