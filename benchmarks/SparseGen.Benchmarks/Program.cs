@@ -6,7 +6,7 @@ using SparseGen.Benchmarks.BuildCost;
 using SparseGen.Benchmarks.Reporting;
 
 // dotnet run -c Release --project benchmarks/SparseGen.Benchmarks -- --filter '*' [--job short]
-// dotnet run -c Release --project benchmarks/SparseGen.Benchmarks -- make-sweep | sweep-plot [report.csv] | build-cost
+// dotnet run -c Release --project benchmarks/SparseGen.Benchmarks -- make-sweep | sweep-plot [report.csv] | build-cost | layers [model …]
 switch (args.FirstOrDefault())
 {
     case "make-sweep":
@@ -17,6 +17,8 @@ switch (args.FirstOrDefault())
         return AgreementCommand.Run(args.Skip(1).ToArray());
     case "build-cost":
         return BuildCostCommand.Run(args.Skip(1).ToArray());
+    case "layers":
+        return LayerTimesCommand.Run(args.Skip(1).ToArray());
     default:
         if (!ModelCatalog.HasTrainedCnn90)
         {

@@ -19,6 +19,12 @@ internal static class ElementwiseKernelEmitter
 
     public static void EmitAdd(LayerContext layer, AddOperation add)
     {
+        if (add.Activation.Kind is ActivationKind.None or ActivationKind.Relu)
+        {
+            EmitSimdAdd(layer, add);
+            return;
+        }
+
         var methods = layer.Methods(new[]
         {
             layer.SpanLocal("left", add.Left), layer.SpanLocal("right", add.Right), layer.SpanLocal("y", add.Output),
@@ -26,6 +32,37 @@ internal static class ElementwiseKernelEmitter
         methods.Add(CodePiece.Write(writer =>
         {
             using (writer.Block(ConvKernelEmitter.Loop("i", 0, layer.LengthOf(add.Output))))
+            {
+                writer.Statement("y[i] = " + ActivationCode.Apply(add.Activation, "left[i] + right[i]", layer.Kernels) + ";");
+            }
+        }));
+        methods.Finish();
+    }
+
+    /// <summary>Add with no activation or a Relu, in SIMD lanes (1·left + right is left + right, rounded once), a scalar tail.</summary>
+    private static void EmitSimdAdd(LayerContext layer, AddOperation add)
+    {
+        var length = layer.LengthOf(add.Output);
+        var relu = add.Activation.Kind == ActivationKind.Relu;
+        var methods = layer.LaneMethods(new[]
+        {
+            layer.SpanLocal("left", add.Left), layer.SpanLocal("right", add.Right), layer.SpanLocal("y", add.Output),
+        });
+        methods.Add(CodePiece.Write(writer =>
+        {
+            writer.Statement("TLanes lanes = default;");
+            writer.Statement("V one = lanes.Splat(1f);");
+            writer.Statement("ref float l = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(left);");
+            writer.Statement("ref float r = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(right);");
+            writer.Statement("ref float o = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);");
+            writer.Statement("int i = 0;");
+            using (writer.Block("for (; i <= " + Literals.Int(length) + " - lanes.Count; i += lanes.Count)"))
+            {
+                writer.Statement("V sum = lanes.MultiplyAdd(one, lanes.Load(ref l, i), lanes.Load(ref r, i));");
+                writer.Statement("lanes.Store(" + (relu ? "lanes.Relu(sum)" : "sum") + ", ref o, i);");
+            }
+
+            using (writer.Block("for (; i < " + Literals.Int(length) + "; i++)"))
             {
                 writer.Statement("y[i] = " + ActivationCode.Apply(add.Activation, "left[i] + right[i]", layer.Kernels) + ";");
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
 namespace SparseGen.Generator.Emitting;
@@ -14,14 +15,6 @@ internal static class SimdDenseKernelEmitter
 {
     private const int MaxAccumulators = 12;
     private const int WidestLanes = 16;
-
-    /// <summary>
-    /// Below this many inputs the table is small enough to stay in cache and the gathering pass costs more than it
-    /// saves; above the maximum the index list would not fit comfortably on the stack.
-    /// </summary>
-    private const int MinInputsToSkipZeros = 256;
-
-    private const int MaxInputsToSkipZeros = 16_384;
 
     public static void Emit(LayerContext layer, DenseOperation dense)
     {
@@ -53,8 +46,7 @@ internal static class SimdDenseKernelEmitter
         }
 
         var relu = dense.Activation.Kind == ActivationKind.Relu;
-        var skipZeroInputs = inFeatures >= MinInputsToSkipZeros && inFeatures <= MaxInputsToSkipZeros
-            && ActivationFacts.FollowsRelu(layer.Graph, dense.Input) && Array.TrueForAll(dense.Weight.Data, w => !float.IsNaN(w) && !float.IsInfinity(w));
+        var skipZeroInputs = ActivationFacts.SkipsZeroInputs(layer.Graph, dense);
         var names = Enumerable.Range(0, accumulators).Select(k => "a" + Literals.Int(k)).ToArray();
         var methods = layer.LaneMethods(new[]
         {

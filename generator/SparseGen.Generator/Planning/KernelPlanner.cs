@@ -33,7 +33,7 @@ internal static class KernelPlanner
                     nonZeros = dense.Weight.NonZeroCount;
                     strategy = options.ForcedDenseStrategy is { } forcedDense && forcedDense is not (LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled or LayerStrategy.SimdChannels)
                         ? forcedDense
-                        : CostModel.ChooseDense(dense, options, CanUnroll(nonZeros));
+                        : CostModel.ChooseDense(dense, options, CanUnroll(nonZeros), ActivationFacts.SkipsZeroInputs(graph, dense));
                     break;
                 default:
                     continue;

@@ -19,6 +19,17 @@ public class CostModelTests
         Assert.Equal(expected, CostModel.ChooseDense(dense, PlannerOptions.Default, canUnroll: false).ToString());
     }
 
+    [Theory]
+    [InlineData(0.8, "DenseSimd")]
+    [InlineData(0.9, "DenseSimd")]
+    [InlineData(0.99, "SparseRows")]
+    public void Fc1_after_a_relu_stays_dense_SIMD_longer_because_zero_inputs_are_skipped(double zeros, string expected)
+    {
+        var dense = Dense(3_136, 128, zeros);
+
+        Assert.Equal(expected, CostModel.ChooseDense(dense, PlannerOptions.Default, canUnroll: false, skipsZeroInputs: true).ToString());
+    }
+
     [Fact]
     public void Small_sparse_layer_that_may_unroll_is_never_a_dense_table()
     {

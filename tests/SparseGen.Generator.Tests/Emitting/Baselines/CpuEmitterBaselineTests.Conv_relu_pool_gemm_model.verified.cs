@@ -376,10 +376,15 @@ namespace Samples.Models
                             continue;
                         }
 
-                        for (int ix = 0; ix < width; ix++)
+                        // One column phase at a time: its columns are ix = first, first + strideW, … and land side by side.
+                        for (int phase = 0; phase < strideW; phase++)
                         {
-                            int px = ix + padLeft;
-                            padded[rowBase + (px % strideW) * phasePlane + px / strideW] = source[ix];
+                            int first = ((phase - padLeft) % strideW + strideW) % strideW;
+                            int target = rowBase + phase * phasePlane + (first + padLeft) / strideW;
+                            for (int ix = first; ix < width; ix += strideW, target++)
+                            {
+                                padded[target] = source[ix];
+                            }
                         }
                     }
                 }
