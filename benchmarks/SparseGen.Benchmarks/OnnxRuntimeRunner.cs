@@ -23,9 +23,19 @@ internal sealed class OnnxRuntimeRunner : IDisposable
     /// <param name="outputLength">Floats in one output sample.</param>
     /// <param name="batch">Samples per run.</param>
     /// <param name="intraOpThreads">1 for one thread; 0 for ONNX Runtime's default, all cores.</param>
-    public OnnxRuntimeRunner(string path, float[] inputs, int[] sampleShape, int outputLength, int batch, int intraOpThreads)
+    /// <param name="allowSpinning">
+    /// Whether idle intra-op threads spin waiting for work (ONNX Runtime's default). The latency benchmarks turn it off:
+    /// the benchmarks share one process, and a spinning worker takes the core (or its hyperthread sibling) from
+    /// whatever single-threaded benchmark runs next.
+    /// </param>
+    public OnnxRuntimeRunner(string path, float[] inputs, int[] sampleShape, int outputLength, int batch, int intraOpThreads, bool allowSpinning = true)
     {
         _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = intraOpThreads };
+        if (!allowSpinning)
+        {
+            _options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+
         _session = new InferenceSession(path, _options);
         Output = new float[outputLength * batch];
         _inputValue = OrtValue.CreateTensorValueFromMemory(inputs, new long[] { batch }.Concat(sampleShape.Select(d => (long)d)).ToArray());
