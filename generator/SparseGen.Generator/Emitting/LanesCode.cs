@@ -223,6 +223,57 @@ private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<flo
 }
 
 /// <summary>
+/// Writes a 2×2, stride-2 max pool of one channel's wide plane (rows of <paramref name="wideRowLength"/>, the extra
+/// columns garbage) to <paramref name="y"/> at <paramref name="offset"/>: pooledRows × pooledColumns outputs, each
+/// window through Relu first if asked and taken in the reference's order (top-left first). Outputs are written in
+/// ascending order, so a vector's spill past a row is overwritten later; nothing is read past
+/// <paramref name="wideLength"/> or written past the end of <paramref name="y"/>.
+/// </summary>
+[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, global::System.Span<float> y, int offset, int pooledRows, int pooledColumns, int wideRowLength, bool relu) where V : struct where TLanes : struct, ILanes<V>
+{
+    TLanes lanes = default;
+    int count = lanes.Count;
+    ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+    for (int py = 0; py < pooledRows; py++)
+    {
+        int top = 2 * py * wideRowLength, bottom = top + wideRowLength, o = offset + py * pooledColumns, px = 0;
+        if (count > 1)
+        {
+            for (; px < pooledColumns && o + px + count <= y.Length && bottom + 2 * (px + count) <= wideLength; px += count)
+            {
+                V top0 = lanes.Load(ref wide, top + 2 * px), top1 = lanes.Load(ref wide, top + 2 * px + count);
+                V bottom0 = lanes.Load(ref wide, bottom + 2 * px), bottom1 = lanes.Load(ref wide, bottom + 2 * px + count);
+                if (relu)
+                {
+                    top0 = lanes.Relu(top0);
+                    top1 = lanes.Relu(top1);
+                    bottom0 = lanes.Relu(bottom0);
+                    bottom1 = lanes.Relu(bottom1);
+                }
+
+                V max = lanes.MaxOf(lanes.Even(top0, top1), lanes.Odd(top0, top1));
+                max = lanes.MaxOf(max, lanes.Even(bottom0, bottom1));
+                lanes.Store(lanes.MaxOf(max, lanes.Odd(bottom0, bottom1)), ref target, o + px);
+            }
+        }
+
+        for (; px < pooledColumns; px++)
+        {
+            float max = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, top + 2 * px), relu);
+            float v = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, top + 2 * px + 1), relu);
+            max = v > max ? v : max;
+            v = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, bottom + 2 * px), relu);
+            max = v > max ? v : max;
+            v = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, bottom + 2 * px + 1), relu);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref target, o + px) = v > max ? v : max;
+        }
+    }
+
+    static float Activated(float v, bool relu) => relu && !(v > 0f) ? 0f : v;
+}
+
+/// <summary>
 /// 2×2, stride-2 max pooling of [channels × height × width] into [channels × height/2 × width/2], each
 /// window taken in the reference's order (top-left first, a NaN taken first stays). Vectors read two
 /// rows' worth of pairs and split them into even and odd lanes; outputs are written in ascending order,

@@ -26,6 +26,7 @@ internal static class SimdConvKernelEmitter
     {
         var g = new ConvGeometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output));
         var shape = SimdConvShape.Of(g);
+        var pool = layer.Plan.FusedPoolOf(conv);
         var kernels = layer.Kernels;
         var planes = kernels.AllocateScratch(g.SimdPlanes);
         var wide = kernels.AllocateScratch(shape.CoveredLength);
@@ -37,7 +38,7 @@ internal static class SimdConvKernelEmitter
         var methods = layer.LaneMethods(new[]
         {
             layer.SpanLocal("x", conv.Input),
-            layer.SpanLocal("y", conv.Output),
+            layer.SpanLocal("y", pool?.Output ?? conv.Output),
             "TLanes lanes = default;",
             "int strip = " + Literals.Int(shape.Accumulators) + " * lanes.Count;",
             "ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");",
@@ -57,14 +58,14 @@ internal static class SimdConvKernelEmitter
 
         if (strategy == LayerStrategy.SimdTable)
         {
-            methods.Add(Table(layer, conv, g, shape, taps, relu));
+            methods.Add(Table(layer, conv, g, shape, taps, relu, pool is not null));
         }
         else
         {
             var tapsPerPiece = Math.Max(1, (kernels.Options.MaxSimdStatementsPerMethod - 16) / (shape.Accumulators + 1) / 2);
             for (var m = 0; m < conv.OutputChannels; m++)
             {
-                methods.Add(Unrolled(conv, g, shape, m, taps[m], tapsPerPiece, relu));
+                methods.Add(Unrolled(conv, g, shape, m, taps[m], tapsPerPiece, relu, pool is not null));
             }
         }
 
@@ -76,7 +77,7 @@ internal static class SimdConvKernelEmitter
         methods.Finish();
     }
 
-    private static CodePiece Table(LayerContext layer, ConvOperation conv, ConvGeometry g, SimdConvShape shape, List<List<ConvTap>> taps, bool relu)
+    private static CodePiece Table(LayerContext layer, ConvOperation conv, ConvGeometry g, SimdConvShape shape, List<List<ConvTap>> taps, bool relu, bool pooled)
     {
         var weights = taps.SelectMany(t => t).Select(t => t.Weight).ToList();
         var offsets = taps.SelectMany(t => t).Select(g.SimdOffset).ToList();
@@ -133,12 +134,12 @@ internal static class SimdConvKernelEmitter
                     writer.Statements(Accumulators(shape).Select((a, k) => "lanes.Store(" + a + ", ref wide, " + IndexExpression.Plus("p", 0) + (k == 0 ? "" : " + " + Lane(k)) + ");").ToArray());
                 }
 
-                writer.Statement(StoreRows(g, "m * " + Literals.Int(g.OutputPlane), relu));
+                writer.Statement(pooled ? StorePooledRows(g, shape, "m * " + Literals.Int(PooledPlane(g)), relu) : StoreRows(g, "m * " + Literals.Int(g.OutputPlane), relu));
             }
         });
     }
 
-    private static IEnumerable<CodePiece> Unrolled(ConvOperation conv, ConvGeometry g, SimdConvShape shape, int m, List<ConvTap> taps, int tapsPerPiece, bool relu)
+    private static IEnumerable<CodePiece> Unrolled(ConvOperation conv, ConvGeometry g, SimdConvShape shape, int m, List<ConvTap> taps, int tapsPerPiece, bool relu, bool pooled)
     {
         var bias = conv.Bias is null ? 0f : conv.Bias[m];
         var pieces = Math.Max(1, (taps.Count + tapsPerPiece - 1) / tapsPerPiece);
@@ -182,7 +183,7 @@ internal static class SimdConvKernelEmitter
 
                 if (isLast)
                 {
-                    writer.Statement(StoreRows(g, Literals.Int(m * g.OutputPlane), relu));
+                    writer.Statement(pooled ? StorePooledRows(g, shape, Literals.Int(m * PooledPlane(g)), relu) : StoreRows(g, Literals.Int(m * g.OutputPlane), relu));
                 }
             });
         }
@@ -191,6 +192,13 @@ internal static class SimdConvKernelEmitter
     private static string StoreRows(ConvGeometry g, string offset, bool relu) =>
         "StoreRows" + LanesCode.TypeParameters + "(ref wide, y, " + offset + ", " + Literals.Int(g.OutputHeight) + ", " + Literals.Int(g.OutputWidth) + ", "
         + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ");";
+
+    /// <summary>The wide plane through Relu and a fused 2×2 max pool into the pool's output.</summary>
+    private static string StorePooledRows(ConvGeometry g, SimdConvShape shape, string offset, bool relu) =>
+        "StorePooledRows" + LanesCode.TypeParameters + "(ref wide, " + Literals.Int(shape.CoveredLength) + ", y, " + offset + ", " + Literals.Int(g.OutputHeight / 2) + ", "
+        + Literals.Int(g.OutputWidth / 2) + ", " + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ");";
+
+    private static int PooledPlane(ConvGeometry g) => (g.OutputHeight / 2) * (g.OutputWidth / 2);
 
     private static IEnumerable<string> Accumulators(SimdConvShape shape) => Enumerable.Range(0, shape.Accumulators).Select(k => "a" + Literals.Int(k));
 

@@ -74,10 +74,10 @@ internal static class CostModel
     /// </summary>
     public const double DenseStrategyMargin = 1.5;
 
-    /// <summary>A separate 2×2 max pool, per input value (measured: 25,088 values in 1.7 µs).</summary>
-    public const double MaxPoolPerInput = 0.07;
-
-    /// <param name="poolFusable">Whether a 2×2 max pool follows that the channels-in-lanes kernel would compute in the same loop.</param>
+    /// <param name="poolFusable">
+    /// Whether a 2×2 max pool follows that the SIMD kernels compute in the same pass (channels in lanes then scatters a
+    /// quarter of the outputs).
+    /// </param>
     public static LayerStrategy ChooseConv(ConvOperation conv, int[] inputShape, int[] outputShape, PlannerOptions options, bool canUnroll, bool poolFusable = false)
     {
         long nonZeros = conv.Weight.NonZeroCount;
@@ -92,8 +92,7 @@ internal static class CostModel
             return pixelLanes;
         }
 
-        var pixelLanesCost = SimdConv(nonZeros, vectors, pixelLanes == LayerStrategy.SimdUnrolled ? SimdUnrolledTap : SimdTableTap)
-            + (poolFusable ? (double)conv.OutputChannels * wideLength * MaxPoolPerInput : 0);
+        var pixelLanesCost = SimdConv(nonZeros, vectors, pixelLanes == LayerStrategy.SimdUnrolled ? SimdUnrolledTap : SimdTableTap);
         return SimdChannels(conv, outputShape, poolFusable) * DenseStrategyMargin < pixelLanesCost ? LayerStrategy.SimdChannels : pixelLanes;
     }
 

@@ -15,7 +15,7 @@ internal sealed class KernelPlan
         FusedPools = fusedPools ?? new Dictionary<Operation, PoolOperation>();
     }
 
-    /// <summary>Max pools computed inside the convolution before them, keyed by that convolution.</summary>
+    /// <summary>Max pools computed inside the SIMD convolution before them, keyed by that convolution.</summary>
     public IReadOnlyDictionary<Operation, PoolOperation> FusedPools { get; }
 
     /// <summary>The pool that <paramref name="conv"/> computes as well, or null.</summary>

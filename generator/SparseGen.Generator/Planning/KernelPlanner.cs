@@ -51,7 +51,8 @@ internal static class KernelPlanner
         {
             foreach (var op in graph.Operations)
             {
-                if (op is ConvOperation conv && strategies[op] == LayerStrategy.SimdChannels && FusablePool(graph, conv) is { } pool)
+                if (op is ConvOperation conv && strategies[op] is LayerStrategy.SimdChannels or LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled
+                    && FusablePool(graph, conv) is { } pool)
                 {
                     fusedPools[conv] = pool;
                 }

@@ -14,7 +14,7 @@ namespace SparseGen.Generator.Planning;
 /// The SIMD widths in bits the generated code may pick at run time, widest first; 0 stands for the scalar
 /// path, which is always there as the last resort. Tests narrow it to check a width on any machine.
 /// </param>
-/// <param name="FusePools">Whether a 2×2 max pool after a channels-in-lanes convolution is computed inside it.</param>
+/// <param name="FusePools">Whether a 2×2 max pool after a SIMD convolution is computed inside it.</param>
 internal sealed record PlannerOptions(
     long MaxUnrolledNonZerosPerLayer,
     long MaxUnrolledNonZerosPerModel,

@@ -21,6 +21,7 @@ public enum EmitVariant
     SimdUnrolledSmallMethods,
     ScalarLanesOnly,
     Vector128Only,
+    /// <summary>Pixels in lanes as tables at 256 bits with no pool fused.</summary>
     Vector256Only,
     SimdChannels,
     SimdChannelsScalarLanesOnly,
@@ -51,7 +52,10 @@ internal static class CompiledCases
         },
         EmitVariant.ScalarLanesOnly => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdTable, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.ScalarOnly },
         EmitVariant.Vector128Only => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdUnrolled, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.Vector128 },
-        EmitVariant.Vector256Only => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdTable, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.Vector256 },
+        EmitVariant.Vector256Only => PlannerOptions.Default with
+        {
+            ForcedConvStrategy = LayerStrategy.SimdTable, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.Vector256, FusePools = false,
+        },
         EmitVariant.SimdChannels => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdChannels, ForcedDenseStrategy = LayerStrategy.DenseSimd },
         EmitVariant.SimdChannelsScalarLanesOnly => PlannerOptions.Default with
         {

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace SparseGen.Generator.Tests.Emitting;
 
-/// <summary>Which max pools the planner folds into the channels-in-lanes convolution before them.</summary>
+/// <summary>Which max pools the planner folds into the SIMD convolution before them.</summary>
 public class PoolFusionTests
 {
     [Fact]
@@ -19,6 +19,17 @@ public class PoolFusionTests
         Assert.Equal(LayerStrategy.SimdChannels, plan.StrategyOf(graph.Operations[0]));
         Assert.Same(graph.Operations[1], plan.FusedPoolOf(graph.Operations[0]));
         Assert.True(plan.IsFusedAway(graph.Operations[1]));
+    }
+
+    [Fact]
+    public void Pool_after_a_sparse_pixels_in_lanes_conv_is_fused_as_well()
+    {
+        var graph = Graph(0.95, Pool("c", "y", 2, 2));
+
+        var plan = KernelPlanner.Plan(graph, PlannerOptions.Default);
+
+        Assert.NotEqual(LayerStrategy.SimdChannels, plan.StrategyOf(graph.Operations[0]));
+        Assert.Same(graph.Operations[1], plan.FusedPoolOf(graph.Operations[0]));
     }
 
     [Fact]
@@ -53,10 +64,12 @@ public class PoolFusionTests
         Assert.Empty(plan.FusedPools);
     }
 
-    private static ModelGraph Graph(params Operation[] after)
+    private static ModelGraph Graph(params Operation[] after) => Graph(0.0, after);
+
+    private static ModelGraph Graph(double zeros, params Operation[] after)
     {
         var conv = new ConvOperation(
-            "conv", "x", "c", new Tensor(new[] { 32, 16, 3, 3 }, RandomData.SparseWeights(3, 32 * 16 * 9, 0.0)), null, 1, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, Activation.Relu);
+            "conv", "x", "c", new Tensor(new[] { 32, 16, 3, 3 }, RandomData.SparseWeights(3, 32 * 16 * 9, zeros)), null, 1, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, Activation.Relu);
         var output = after.Last().Output;
         return ModelGraph.Create("x", new[] { 16, 14, 14 }, new Operation[] { conv }.Concat(after).ToArray(), output, ModelInfo.Empty);
     }

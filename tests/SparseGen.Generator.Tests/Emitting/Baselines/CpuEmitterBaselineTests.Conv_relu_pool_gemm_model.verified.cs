@@ -10,7 +10,7 @@ namespace Samples.Models
     /// </para>
     /// <list type="bullet">
     /// <item><description>Layer 1 · Conv 1→2 3×3 · 50.0 % zero · 324 MACs kept · SIMD unrolled</description></item>
-    /// <item><description>Layer 2 · MaxPool 2×2 stride 2</description></item>
+    /// <item><description>Layer 2 · MaxPool 2×2 stride 2 · fused into conv</description></item>
     /// <item><description>Layer 3 · Reshape (no code: the same floats under a new shape)</description></item>
     /// <item><description>Layer 4 · Dense 18→4 · 75.0 % zero · 18 MACs kept · unrolled</description></item>
     /// </list>
@@ -46,7 +46,7 @@ namespace Samples.Models
         public static global::System.Collections.Generic.IReadOnlyList<global::SparseGen.LayerInfo> Layers { get; } = global::System.Array.AsReadOnly(new global::SparseGen.LayerInfo[]
         {
             new global::SparseGen.LayerInfo("Conv_0", "Conv", "SIMD unrolled", 20L, 11L, 648L, 324L),
-            new global::SparseGen.LayerInfo("MaxPool_2", "MaxPool", "", 0L, 0L, 0L, 0L),
+            new global::SparseGen.LayerInfo("MaxPool_2", "MaxPool", "fused into conv", 0L, 0L, 0L, 0L),
             new global::SparseGen.LayerInfo("Flatten_3", "Reshape", "", 0L, 0L, 0L, 0L),
             new global::SparseGen.LayerInfo("Gemm_4", "Dense", "unrolled", 76L, 22L, 72L, 18L),
         });
@@ -157,7 +157,7 @@ namespace Samples.Models
             {
                 input.CopyTo(arena.Slice(0, 36));
                 Layer1Conv<V, TLanes>(arena);
-                Layer2MaxPool<V, TLanes>(arena);
+                // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
                 // Layer 3 · Reshape (no code: the same floats under a new shape)
                 Layer4Dense(arena);
                 arena.Slice(18, 4).CopyTo(output);
@@ -420,6 +420,57 @@ namespace Samples.Models
             }
 
             /// <summary>
+            /// Writes a 2×2, stride-2 max pool of one channel's wide plane (rows of <paramref name="wideRowLength"/>, the extra
+            /// columns garbage) to <paramref name="y"/> at <paramref name="offset"/>: pooledRows × pooledColumns outputs, each
+            /// window through Relu first if asked and taken in the reference's order (top-left first). Outputs are written in
+            /// ascending order, so a vector's spill past a row is overwritten later; nothing is read past
+            /// <paramref name="wideLength"/> or written past the end of <paramref name="y"/>.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, global::System.Span<float> y, int offset, int pooledRows, int pooledColumns, int wideRowLength, bool relu) where V : struct where TLanes : struct, ILanes<V>
+            {
+                TLanes lanes = default;
+                int count = lanes.Count;
+                ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                for (int py = 0; py < pooledRows; py++)
+                {
+                    int top = 2 * py * wideRowLength, bottom = top + wideRowLength, o = offset + py * pooledColumns, px = 0;
+                    if (count > 1)
+                    {
+                        for (; px < pooledColumns && o + px + count <= y.Length && bottom + 2 * (px + count) <= wideLength; px += count)
+                        {
+                            V top0 = lanes.Load(ref wide, top + 2 * px), top1 = lanes.Load(ref wide, top + 2 * px + count);
+                            V bottom0 = lanes.Load(ref wide, bottom + 2 * px), bottom1 = lanes.Load(ref wide, bottom + 2 * px + count);
+                            if (relu)
+                            {
+                                top0 = lanes.Relu(top0);
+                                top1 = lanes.Relu(top1);
+                                bottom0 = lanes.Relu(bottom0);
+                                bottom1 = lanes.Relu(bottom1);
+                            }
+
+                            V max = lanes.MaxOf(lanes.Even(top0, top1), lanes.Odd(top0, top1));
+                            max = lanes.MaxOf(max, lanes.Even(bottom0, bottom1));
+                            lanes.Store(lanes.MaxOf(max, lanes.Odd(bottom0, bottom1)), ref target, o + px);
+                        }
+                    }
+
+                    for (; px < pooledColumns; px++)
+                    {
+                        float max = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, top + 2 * px), relu);
+                        float v = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, top + 2 * px + 1), relu);
+                        max = v > max ? v : max;
+                        v = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, bottom + 2 * px), relu);
+                        max = v > max ? v : max;
+                        v = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, bottom + 2 * px + 1), relu);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, o + px) = v > max ? v : max;
+                    }
+                }
+
+                static float Activated(float v, bool relu) => relu && !(v > 0f) ? 0f : v;
+            }
+
+            /// <summary>
             /// 2×2, stride-2 max pooling of [channels × height × width] into [channels × height/2 × width/2], each
             /// window taken in the reference's order (top-left first, a NaN taken first stays). Vectors read two
             /// rows' worth of pairs and split them into even and odd lanes; outputs are written in ascending order,
@@ -464,12 +515,12 @@ namespace Samples.Models
             }
 
             // Layer 1 · Conv 1→2 3×3 · 50.0 % zero · 324 MACs kept · SIMD unrolled
-            // 'Conv_0': [1×6×6] → [2×6×6], then Relu
+            // 'Conv_0': [1×6×6] → [2×6×6], then Relu, then MaxPool 'MaxPool_2' → [2×3×3] in the same loop
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer1Conv<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
             {
                 var x = arena.Slice(0, 36);
-                var y = arena.Slice(36, 72);
+                var y = arena.Slice(0, 18);
                 TLanes lanes = default;
                 int strip = 3 * lanes.Count;
                 ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 108);
@@ -491,7 +542,7 @@ namespace Samples.Models
                     w = lanes.Splat(-0.31859276f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18 + 2 * lanes.Count), a2);
                     lanes.Store(a0, ref wide, p); lanes.Store(a1, ref wide, p + lanes.Count); lanes.Store(a2, ref wide, p + 2 * lanes.Count);
                 }
-                StoreRows<V, TLanes>(ref wide, y, 0, 6, 6, 8, true);
+                StorePooledRows<V, TLanes>(ref wide, 48, y, 0, 3, 3, 8, true);
 
                 // Output channel 1
                 for (int p = 0; p < 48; p += strip)
@@ -504,17 +555,7 @@ namespace Samples.Models
                     w = lanes.Splat(0.71433103f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 17), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 17 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 17 + 2 * lanes.Count), a2);
                     lanes.Store(a0, ref wide, p); lanes.Store(a1, ref wide, p + lanes.Count); lanes.Store(a2, ref wide, p + 2 * lanes.Count);
                 }
-                StoreRows<V, TLanes>(ref wide, y, 36, 6, 6, 8, true);
-            }
-
-            // Layer 2 · MaxPool 2×2 stride 2
-            // 'MaxPool_2': [2×6×6] → [2×3×3]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Layer2MaxPool<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
-            {
-                var x = arena.Slice(36, 72);
-                var y = arena.Slice(0, 18);
-                MaxPool2x2<V, TLanes>(x, y, 2, 6, 6);
+                StorePooledRows<V, TLanes>(ref wide, 48, y, 9, 3, 3, 8, true);
             }
 
             // Layer 4 · Dense 18→4 · 75.0 % zero · 18 MACs kept · unrolled
