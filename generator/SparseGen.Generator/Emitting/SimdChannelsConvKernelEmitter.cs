@@ -68,15 +68,7 @@ internal static class SimdChannelsConvKernelEmitter
             "ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");",
         });
 
-        methods.Add(CodePiece.Write(writer =>
-        {
-            writer.Line("// Zero-bordered " + (g.Phases == 1 ? "copy" : Literals.Int(g.Phases) + " phase planes per channel") + " of the input, "
-                + Literals.Int(g.PhaseHeight) + "×" + Literals.Int(g.PhaseWidth) + (g.Phases == 1 ? "" : " each"));
-            writer.Statement("PadInput(x, arena.Slice(" + Literals.Int(planes) + ", " + Literals.Int(g.SimdPlanes) + "), " + string.Join(", ", new[]
-            {
-                g.InputChannels, g.InputHeight, g.InputWidth, g.PadTop, g.PadLeft, g.StrideH, g.StrideW, g.PhaseHeight, g.PhaseWidth,
-            }.Select(Literals.Int)) + ");");
-        }));
+        methods.Add(SimdConvKernelEmitter.PadInputPiece(g, planes, ""));
 
         methods.Add(CodePiece.Write(writer =>
         {

@@ -45,16 +45,7 @@ internal static class SimdConvKernelEmitter
             "ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(wide) + ");",
         });
 
-        methods.Add(CodePiece.Write(writer =>
-        {
-            writer.Line("// Zero-bordered " + (g.Phases == 1 ? "copy" : Literals.Int(g.Phases) + " phase planes per channel") + " of the input, "
-                + Literals.Int(g.PhaseHeight) + "×" + Literals.Int(g.PhaseWidth) + (g.Phases == 1 ? "" : " each") + "; wide rows of " + Literals.Int(g.PhaseWidth)
-                + ", strips of " + Literals.Int(shape.Accumulators) + " vectors");
-            writer.Statement("PadInput(x, arena.Slice(" + Literals.Int(planes) + ", " + Literals.Int(g.SimdPlanes) + "), " + string.Join(", ", new[]
-            {
-                g.InputChannels, g.InputHeight, g.InputWidth, g.PadTop, g.PadLeft, g.StrideH, g.StrideW, g.PhaseHeight, g.PhaseWidth,
-            }.Select(Literals.Int)) + ");");
-        }));
+        methods.Add(PadInputPiece(g, planes, "; wide rows of " + Literals.Int(g.PhaseWidth) + ", strips of " + Literals.Int(shape.Accumulators) + " vectors"));
 
         if (strategy == LayerStrategy.SimdTable)
         {
@@ -188,6 +179,18 @@ internal static class SimdConvKernelEmitter
             });
         }
     }
+
+    /// <summary>The copy of the input into zero-bordered (phase) planes at arena offset <paramref name="planes"/> that every SIMD convolution starts with.</summary>
+    internal static CodePiece PadInputPiece(ConvGeometry g, int planes, string commentTail) =>
+        CodePiece.Write(writer =>
+        {
+            writer.Line("// Zero-bordered " + (g.Phases == 1 ? "copy" : Literals.Int(g.Phases) + " phase planes per channel") + " of the input, "
+                + Literals.Int(g.PhaseHeight) + "×" + Literals.Int(g.PhaseWidth) + (g.Phases == 1 ? "" : " each") + commentTail);
+            writer.Statement("PadInput(x, arena.Slice(" + Literals.Int(planes) + ", " + Literals.Int(g.SimdPlanes) + "), " + string.Join(", ", new[]
+            {
+                g.InputChannels, g.InputHeight, g.InputWidth, g.PadTop, g.PadLeft, g.StrideH, g.StrideW, g.PhaseHeight, g.PhaseWidth,
+            }.Select(Literals.Int)) + ");");
+        });
 
     private static string StoreRows(ConvGeometry g, string offset, bool relu) =>
         "StoreRows" + LanesCode.TypeParameters + "(ref wide, y, " + offset + ", " + Literals.Int(g.OutputHeight) + ", " + Literals.Int(g.OutputWidth) + ", "
