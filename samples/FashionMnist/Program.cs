@@ -56,13 +56,13 @@ var batchDiff = logits.Zip(batchLogits, (a, b) => Math.Abs(a - b)).Max();
 var culture = CultureInfo.InvariantCulture;
 Console.WriteLine(string.Create(culture, $"SparseGen · Fashion-MNIST test set · {count:N0} images · model {Path.GetFileName(modelPath)}"));
 Console.WriteLine();
-Console.WriteLine($"{"layer",-14} {"op",-8} {"strategy",-13} {"params",10} {"nonzeros",10} {"sparsity",9} {"dense MACs",12} {"kept MACs",12}");
+Console.WriteLine($"{"layer",-14} {"op",-8} {"strategy",-17} {"params",10} {"nonzeros",10} {"sparsity",9} {"dense MACs",12} {"kept MACs",12}");
 foreach (var layer in FashionNet.Layers)
 {
-    Console.WriteLine(string.Create(culture, $"{layer.Name,-14} {layer.OpType,-8} {layer.Strategy,-13} {layer.Parameters,10:N0} {layer.NonZeros,10:N0} {layer.Sparsity,9:P1} {layer.DenseMacs,12:N0} {layer.SparseMacs,12:N0}"));
+    Console.WriteLine(string.Create(culture, $"{layer.Name,-14} {layer.OpType,-8} {layer.Strategy,-17} {layer.Parameters,10:N0} {layer.NonZeros,10:N0} {layer.Sparsity,9:P1} {layer.DenseMacs,12:N0} {layer.SparseMacs,12:N0}"));
 }
 
-Console.WriteLine(string.Create(culture, $"{"total",-14} {"",-8} {"",-13} {FashionNet.Parameters,10:N0} {FashionNet.NonZeros,10:N0} {1 - (double)FashionNet.NonZeros / FashionNet.Parameters,9:P1} {FashionNet.DenseMacs,12:N0} {FashionNet.SparseMacs,12:N0}"));
+Console.WriteLine(string.Create(culture, $"{"total",-14} {"",-8} {"",-17} {FashionNet.Parameters,10:N0} {FashionNet.NonZeros,10:N0} {1 - (double)FashionNet.NonZeros / FashionNet.Parameters,9:P1} {FashionNet.DenseMacs,12:N0} {FashionNet.SparseMacs,12:N0}"));
 Console.WriteLine();
 Console.WriteLine(string.Create(culture, $"accuracy                  {100.0 * correct / count:F2} % ({correct:N0} of {count:N0})"));
 Console.WriteLine(string.Create(culture, $"ONNX Runtime, same file    {100.0 * referenceCorrect / count:F2} % ({referenceCorrect:N0} of {count:N0})"));
