@@ -203,10 +203,7 @@ internal sealed record SimdChannelsShape(int Pixels, int Tiles, int Covered, IRe
 
     public static SimdChannelsShape Of(ConvOperation conv, ConvGeometry g, bool pooled)
     {
-        var area = conv.KernelHeight * conv.KernelWidth;
-        var inputs = conv.InputChannelsPerGroup;
-        var windows = Enumerable.Range(0, area).Where(k => Enumerable.Range(0, conv.OutputChannels).Any(m =>
-            Enumerable.Range(0, inputs).Any(c => conv.Weight.Data[(((long)m * inputs) + c) * area + k] != 0f))).ToList();
+        var windows = ConvWeights.PositionsInUse(conv);
         var most = Math.Max(1, Math.Min(MaxPixels, MaxStatementsPerChannel / Math.Max(1, windows.Count)));
         var covered = pooled ? g.OutputWidth / 2 * 2 : g.OutputWidth;
         if (pooled)

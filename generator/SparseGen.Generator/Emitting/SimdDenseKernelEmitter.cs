@@ -66,6 +66,9 @@ internal static class SimdDenseKernelEmitter
             }
 
             writer.Statement("ref float inputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);");
+            void WriteMultiplyAdds() =>
+                writer.Statements(names.Select((a, k) => a + " = lanes.MultiplyAdd(v, lanes.Load(ref row, " + (k == 0 ? "0" : Lane(k).Substring(3)) + "), " + a + ");").ToArray());
+
             if (skipZeroInputs)
             {
                 writer.Line("// The inputs come after a Relu, which leaves many at zero, and a zero input adds nothing (every weight is finite):");
@@ -97,7 +100,7 @@ internal static class SimdDenseKernelEmitter
                             writer.Statement("int k = global::System.Runtime.CompilerServices.Unsafe.Add(ref liveInputs, n);");
                             writer.Statement("V v = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + "));");
                             writer.Statement("ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref strip0, k * " + Literals.Int(padded) + ");");
-                            writer.Statements(names.Select((a, k) => a + " = lanes.MultiplyAdd(v, lanes.Load(ref row, " + (k == 0 ? "0" : Lane(k).Substring(3)) + "), " + a + ");").ToArray());
+                            WriteMultiplyAdds();
                         }
                     }
                     else
@@ -106,7 +109,7 @@ internal static class SimdDenseKernelEmitter
                         using (writer.Block(ConvKernelEmitter.Loop("k", 0, inFeatures)))
                         {
                             writer.Statement("V v = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + "));");
-                            writer.Statements(names.Select((a, k) => a + " = lanes.MultiplyAdd(v, lanes.Load(ref row, " + (k == 0 ? "0" : Lane(k).Substring(3)) + "), " + a + ");").ToArray());
+                            WriteMultiplyAdds();
                             writer.Statement("row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, " + Literals.Int(padded) + ");");
                         }
                     }

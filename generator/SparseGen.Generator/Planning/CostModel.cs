@@ -78,7 +78,7 @@ internal static class CostModel
     /// Whether a 2×2 max pool follows that the SIMD kernels compute in the same pass (channels in lanes then scatters a
     /// quarter of the outputs).
     /// </param>
-    public static LayerStrategy ChooseConv(ConvOperation conv, int[] inputShape, int[] outputShape, PlannerOptions options, bool canUnroll, bool poolFusable = false)
+    public static LayerStrategy ChooseConv(ConvOperation conv, int[] outputShape, PlannerOptions options, bool canUnroll, bool poolFusable = false)
     {
         long nonZeros = conv.Weight.NonZeroCount;
         var wideLength = (long)outputShape[1] * outputShape[2];
@@ -100,22 +100,8 @@ internal static class CostModel
     public static double SimdChannels(ConvOperation conv, int[] outputShape, bool poolFused = false)
     {
         int height = outputShape[1], width = outputShape[2];
-        var area = conv.KernelHeight * conv.KernelWidth;
         var inputs = conv.InputChannelsPerGroup;
-        var positions = 0;
-        for (var k = 0; k < area; k++)
-        {
-            var used = false;
-            for (var m = 0; m < conv.OutputChannels && !used; m++)
-            {
-                for (var c = 0; c < inputs && !used; c++)
-                {
-                    used = conv.Weight.Data[(((long)m * inputs) + c) * area + k] != 0f;
-                }
-            }
-
-            positions += used ? 1 : 0;
-        }
+        var positions = ConvWeights.PositionsInUse(conv).Count;
 
         var pixels = Math.Min(width, 14);
         var tiles = (width + pixels - 1) / pixels;

@@ -16,6 +16,7 @@ internal static class KernelPlanner
     {
         // Reference equality: two ops of one graph may be equal as records.
         var strategies = new Dictionary<Operation, LayerStrategy>(ReferenceComparer.Instance);
+        var fusedPools = new Dictionary<Operation, PoolOperation>(ReferenceComparer.Instance);
         long unrolledTotal = 0;
         foreach (var op in graph.Operations)
         {
@@ -25,9 +26,15 @@ internal static class KernelPlanner
             {
                 case ConvOperation conv:
                     nonZeros = conv.Weight.NonZeroCount;
+                    var pool = options.FusePools ? FusablePool(graph, conv) : null;
                     strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv is not (LayerStrategy.DenseSimd or LayerStrategy.SparseRows)
                         ? (forcedConv == LayerStrategy.SimdChannels && conv.Group != 1 ? LayerStrategy.SimdTable : forcedConv)
-                        : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Input), graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros), options.FusePools && FusablePool(graph, conv) is not null);
+                        : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros), pool is not null);
+                    if (pool is not null && strategy is LayerStrategy.SimdChannels or LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled)
+                    {
+                        fusedPools[conv] = pool;
+                    }
+
                     break;
                 case DenseOperation dense:
                     nonZeros = dense.Weight.NonZeroCount;
@@ -43,19 +50,6 @@ internal static class KernelPlanner
             if (strategy is LayerStrategy.Unrolled or LayerStrategy.SimdUnrolled)
             {
                 unrolledTotal += nonZeros;
-            }
-        }
-
-        var fusedPools = new Dictionary<Operation, PoolOperation>(ReferenceComparer.Instance);
-        if (options.FusePools)
-        {
-            foreach (var op in graph.Operations)
-            {
-                if (op is ConvOperation conv && strategies[op] is LayerStrategy.SimdChannels or LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled
-                    && FusablePool(graph, conv) is { } pool)
-                {
-                    fusedPools[conv] = pool;
-                }
             }
         }
 
