@@ -96,46 +96,10 @@ internal static class DenseKernelEmitter
     private static CodePiece SparseRows(LayerContext layer, DenseOperation dense, string? inputRow, string? outputRow)
     {
         const int Sums = 4;
-        int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
-        var values = new List<float>();
-        var columns = new List<int>();
-        var rowStarts = new List<int> { 0 };
-        for (var m = 0; m < outFeatures; m++)
-        {
-            for (var k = 0; k < inFeatures; k++)
-            {
-                var weight = dense.Weight.Data[((long)m * inFeatures) + k];
-                if (weight != 0f)
-                {
-                    values.Add(weight);
-                    columns.Add(k);
-                }
-            }
-
-            rowStarts.Add(values.Count);
-        }
-
-        var hasBias = dense.Bias is not null && System.Array.Exists(dense.Bias, b => b != 0f);
-        if (hasBias)
-        {
-            layer.Kernels.FloatTable(layer.TableName("Bias"), dense.Bias!);
-        }
-
-        var columnType = inFeatures <= ushort.MaxValue + 1 ? "ushort" : "int";
-        if (values.Count > 0)
-        {
-            layer.Kernels.FloatTable(layer.TableName("Weights"), values);
-            if (columnType == "ushort")
-            {
-                layer.Kernels.UShortTable(layer.TableName("Columns"), columns);
-            }
-            else
-            {
-                layer.Kernels.IntTable(layer.TableName("Columns"), columns);
-            }
-
-            layer.Kernels.IntTable(layer.TableName("RowStarts"), rowStarts);
-        }
+        var outFeatures = dense.OutputFeatures;
+        var rows = CompressedRows.Declare(layer, dense);
+        var hasBias = rows.HasBias;
+        var columnType = rows.ColumnType;
 
         const string Add = "global::System.Runtime.CompilerServices.Unsafe.Add";
         const string Reference = "global::System.Runtime.InteropServices.MemoryMarshal.GetReference";
@@ -147,7 +111,7 @@ internal static class DenseKernelEmitter
                 writer.Statement("ref float bias = ref " + Reference + "(" + layer.TableName("Bias") + ");");
             }
 
-            if (values.Count == 0)
+            if (rows.Count == 0)
             {
                 using (writer.Block(ConvKernelEmitter.Loop("m", 0, outFeatures)))
                 {

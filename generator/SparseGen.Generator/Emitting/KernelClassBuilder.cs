@@ -11,6 +11,7 @@ namespace SparseGen.Generator.Emitting;
 internal sealed class KernelClassBuilder
 {
     private readonly HashSet<KernelHelper> _helpers = new();
+    private readonly HashSet<string> _tables = new(System.StringComparer.Ordinal);
 
     private int _readEnd;
 
@@ -67,9 +68,17 @@ internal sealed class KernelClassBuilder
     public void UShortTable(string name, IReadOnlyList<int> values) =>
         Table(name, "ushort", values.Select(Literals.Int).ToList());
 
+    /// <summary>Whether a table of this name is in the class already.</summary>
+    public bool HasTable(string name) => _tables.Contains(name);
+
     // Over a constant array a ReadOnlySpan property is static data with no copy on .NET 7 and later.
     private void Table(string name, string type, IReadOnlyList<string> values)
     {
+        if (!_tables.Add(name))
+        {
+            throw new System.InvalidOperationException($"the kernel class has a table named {name} already");
+        }
+
         Members.Line($"private static global::System.ReadOnlySpan<{type}> {name} => new {type}[]");
         using (Members.Block(closing: "};"))
         {

@@ -46,6 +46,10 @@ private interface ILanes<V> where V : struct
     void Store(V value, ref float destination, int offset);
     /// <summary>left · right + addend, rounded once where the CPU fuses it.</summary>
     V MultiplyAdd(V left, V right, V addend);
+    /// <summary>left + right per lane, rounded as a scalar float sum is.</summary>
+    V Add(V left, V right);
+    /// <summary>left · right per lane, rounded as a scalar float product is.</summary>
+    V Multiply(V left, V right);
     /// <summary>v &gt; 0 ? v : 0 per lane, as the reference's Relu (a NaN gives 0).</summary>
     V Relu(V value);
     /// <summary>candidate &gt; current ? candidate : current per lane, the reference's max step (a NaN already taken stays).</summary>
@@ -70,6 +74,10 @@ private readonly struct Lanes512 : ILanes<global::System.Runtime.Intrinsics.Vect
     public global::System.Runtime.Intrinsics.Vector512<float> MultiplyAdd(global::System.Runtime.Intrinsics.Vector512<float> left, global::System.Runtime.Intrinsics.Vector512<float> right, global::System.Runtime.Intrinsics.Vector512<float> addend) =>
         global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(left, right, addend);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector512<float> Add(global::System.Runtime.Intrinsics.Vector512<float> left, global::System.Runtime.Intrinsics.Vector512<float> right) => left + right;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector512<float> Multiply(global::System.Runtime.Intrinsics.Vector512<float> left, global::System.Runtime.Intrinsics.Vector512<float> right) => left * right;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector512<float> Relu(global::System.Runtime.Intrinsics.Vector512<float> value) =>
         global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(value, global::System.Runtime.Intrinsics.Vector512<float>.Zero), value, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -93,6 +101,10 @@ private readonly struct Lanes256 : ILanes<global::System.Runtime.Intrinsics.Vect
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector256<float> MultiplyAdd(global::System.Runtime.Intrinsics.Vector256<float> left, global::System.Runtime.Intrinsics.Vector256<float> right, global::System.Runtime.Intrinsics.Vector256<float> addend) =>
         global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(left, right, addend);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector256<float> Add(global::System.Runtime.Intrinsics.Vector256<float> left, global::System.Runtime.Intrinsics.Vector256<float> right) => left + right;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector256<float> Multiply(global::System.Runtime.Intrinsics.Vector256<float> left, global::System.Runtime.Intrinsics.Vector256<float> right) => left * right;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> value) =>
         global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(value, global::System.Runtime.Intrinsics.Vector256<float>.Zero), value, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
@@ -122,6 +134,10 @@ private readonly struct Lanes128 : ILanes<global::System.Runtime.Intrinsics.Vect
             ? global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(left, right, addend)
             : global::System.Runtime.Intrinsics.Arm.AdvSimd.FusedMultiplyAdd(addend, left, right);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector128<float> Add(global::System.Runtime.Intrinsics.Vector128<float> left, global::System.Runtime.Intrinsics.Vector128<float> right) => left + right;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector128<float> Multiply(global::System.Runtime.Intrinsics.Vector128<float> left, global::System.Runtime.Intrinsics.Vector128<float> right) => left * right;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> value) =>
         global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero), value, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -146,6 +162,10 @@ private readonly struct Lanes1 : ILanes<float>
     public void Store(float value, ref float destination, int offset) => global::System.Runtime.CompilerServices.Unsafe.Add(ref destination, offset) = value;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public float MultiplyAdd(float left, float right, float addend) => (left * right) + addend;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public float Add(float left, float right) => left + right;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public float Multiply(float left, float right) => left * right;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public float Relu(float value) => value > 0f ? value : 0f;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

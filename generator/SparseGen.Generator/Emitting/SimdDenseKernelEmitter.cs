@@ -20,10 +20,8 @@ internal static class SimdDenseKernelEmitter
     {
         int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
         var rows = layer.LengthOf(dense.Output) / outFeatures;
-        var vectors = Math.Max(1, (outFeatures + WidestLanes - 1) / WidestLanes);
-        var strips = (vectors + MaxAccumulators - 1) / MaxAccumulators;
-        var accumulators = (vectors + strips - 1) / strips;
-        var padded = (outFeatures + (accumulators * WidestLanes) - 1) / (accumulators * WidestLanes) * accumulators * WidestLanes;
+        var accumulators = Accumulators(outFeatures);
+        var padded = PaddedOutputs(outFeatures);
 
         var kernels = layer.Kernels;
         var wide = kernels.AllocateScratch(padded);
@@ -128,6 +126,21 @@ internal static class SimdDenseKernelEmitter
         }
 
         methods.Finish();
+    }
+
+    /// <summary>Vectors of outputs per strip: as few strips as hold every output with at most <see cref="MaxAccumulators"/> each.</summary>
+    private static int Accumulators(int outFeatures)
+    {
+        var vectors = Math.Max(1, (outFeatures + WidestLanes - 1) / WidestLanes);
+        var strips = (vectors + MaxAccumulators - 1) / MaxAccumulators;
+        return (vectors + strips - 1) / strips;
+    }
+
+    /// <summary>The table's row length: the outputs padded with zeros to whole strips.</summary>
+    public static int PaddedOutputs(int outFeatures)
+    {
+        var strip = Accumulators(outFeatures) * WidestLanes;
+        return (outFeatures + strip - 1) / strip * strip;
     }
 
     private static string Lane(int k) => k == 0 ? "" : k == 1 ? " + lanes.Count" : " + " + Literals.Int(k) + " * lanes.Count";

@@ -7,8 +7,14 @@ namespace SparseGen.Generator.Planning;
 /// <summary>The decisions the emitter follows: a strategy per weight layer and where every value lives in the arena.</summary>
 internal sealed class KernelPlan
 {
-    public KernelPlan(IReadOnlyDictionary<Operation, LayerStrategy> strategies, BufferPlan buffers, PlannerOptions options, IReadOnlyDictionary<Operation, PoolOperation>? fusedPools = null)
+    public KernelPlan(
+        IReadOnlyDictionary<Operation, LayerStrategy> strategies,
+        BufferPlan buffers,
+        PlannerOptions options,
+        IReadOnlyDictionary<Operation, PoolOperation>? fusedPools = null,
+        BatchSection? batchSection = null)
     {
+        BatchSection = batchSection;
         Strategies = strategies;
         Buffers = buffers;
         Options = options;
@@ -23,6 +29,9 @@ internal sealed class KernelPlan
 
     /// <summary>True for a pool whose work the convolution before it does: it emits no code of its own.</summary>
     public bool IsFusedAway(Operation op) => op is PoolOperation && FusedPools.Values.Any(pool => ReferenceEquals(pool, op));
+
+    /// <summary>The fully connected run that PredictBatch computes with samples in SIMD lanes, or null.</summary>
+    public BatchSection? BatchSection { get; }
 
     /// <summary>The strategy of each Conv and Dense; other ops have none.</summary>
     public IReadOnlyDictionary<Operation, LayerStrategy> Strategies { get; }

@@ -53,7 +53,7 @@ internal static class KernelPlanner
             }
         }
 
-        return new KernelPlan(strategies, BufferPlanner.Plan(graph), options, fusedPools);
+        return new KernelPlan(strategies, BufferPlanner.Plan(graph), options, fusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null);
 
         bool CanUnroll(long nonZeros) => nonZeros <= options.MaxUnrolledNonZerosPerLayer && unrolledTotal + nonZeros <= options.MaxUnrolledNonZerosPerModel;
     }

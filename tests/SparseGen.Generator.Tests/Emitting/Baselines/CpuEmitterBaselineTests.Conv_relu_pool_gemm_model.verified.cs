@@ -93,12 +93,13 @@ namespace Samples.Models
             }
 
             int workers = global::System.Math.Min(batch, global::System.Environment.ProcessorCount);
+            int groupSize = global::System.Math.Min(SparseGenKernels.MaxGroup, (batch + workers - 1) / workers);
             if (workers == 1)
             {
                 float[] arena = SparseGenKernels.Arena();
-                for (int sample = 0; sample < batch; sample++)
+                for (int first = 0; first < batch; first += groupSize)
                 {
-                    SparseGenKernels.Run(inputs.Slice(sample * InputLength, InputLength), outputs.Slice(sample * OutputLength, OutputLength), arena);
+                    SparseGenKernels.RunGroup(inputs, outputs, first, global::System.Math.Min(groupSize, batch - first), arena);
                 }
                 return;
             }
@@ -109,7 +110,7 @@ namespace Samples.Models
             try
             {
                 inputs.CopyTo(inputArray);
-                SparseGenKernels.BatchJob.ForThisThread().Run(inputArray, outputArray, batch, workers);
+                SparseGenKernels.BatchJob.ForThisThread().Run(inputArray, outputArray, batch, groupSize, workers);
                 new global::System.ReadOnlySpan<float>(outputArray, 0, outputs.Length).CopyTo(outputs);
             }
             finally
@@ -163,6 +164,99 @@ namespace Samples.Models
                 arena.Slice(18, 4).CopyTo(output);
             }
 
+            /// <summary>Samples PredictBatch gives one worker at a time: the fully connected tail runs with them in SIMD lanes.</summary>
+            internal const int MaxGroup = 16;
+
+            /// <summary>Floats of the fully connected tail's values for a group, value f of sample s at f · 16 + s.</summary>
+            internal const int GroupArenaLength = 576;
+
+            [global::System.ThreadStatic]
+            private static float[]? t_group;
+
+            /// <summary>Runs samples <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 (at most <see cref="MaxGroup"/>) with the widest SIMD this CPU accelerates.</summary>
+            internal static void RunGroup(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int first, int count, float[] arena)
+            {
+                float[] group = t_group ??= new float[GroupArenaLength];
+                if (Lanes512.IsSupported)
+                {
+                    RunGroup<global::System.Runtime.Intrinsics.Vector512<float>, Lanes512>(inputs, outputs, first, count, arena, group);
+                }
+                else if (Lanes256.IsSupported)
+                {
+                    RunGroup<global::System.Runtime.Intrinsics.Vector256<float>, Lanes256>(inputs, outputs, first, count, arena, group);
+                }
+                else if (Lanes128.IsSupported)
+                {
+                    RunGroup<global::System.Runtime.Intrinsics.Vector128<float>, Lanes128>(inputs, outputs, first, count, arena, group);
+                }
+                else
+                {
+                    RunGroup<float, Lanes1>(inputs, outputs, first, count, arena, group);
+                }
+            }
+
+            /// <summary>Each sample alone up to the fully connected tail, the tail once for the group with the samples in lanes, each sample alone after it.</summary>
+            private static void RunGroup<V, TLanes>(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int first, int count, global::System.Span<float> arena, global::System.Span<float> group) where V : struct where TLanes : struct, ILanes<V>
+            {
+                TLanes lanes = default;
+                int chunks = (count + lanes.Count - 1) / lanes.Count;
+                for (int sample = 0; sample < count; sample++)
+                {
+                    var input = inputs.Slice((first + sample) * InputLength, InputLength);
+                    input.CopyTo(arena.Slice(0, 36));
+                    Layer1Conv<V, TLanes>(arena);
+                    // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
+                    // Layer 3 · Reshape (no code: the same floats under a new shape)
+                    ToLanes(arena.Slice(0, 18), group, 0, sample);
+                }
+
+                // Lanes past the last sample read zeros, not what an earlier group left there.
+                for (int sample = count; sample < chunks * lanes.Count; sample++)
+                {
+                    ClearLane(group, 0, 18, sample);
+                }
+
+                Layer4DenseLanes<V, TLanes>(group, chunks);
+
+                for (int sample = 0; sample < count; sample++)
+                {
+                    var output = outputs.Slice((first + sample) * OutputLength, OutputLength);
+                    FromLanes(group, 288, sample, arena.Slice(18, 4));
+                    arena.Slice(18, 4).CopyTo(output);
+                }
+            }
+
+            /// <summary>Puts one sample's values in lane <paramref name="lane"/> of the group arena at <paramref name="offset"/>.</summary>
+            private static void ToLanes(global::System.ReadOnlySpan<float> values, global::System.Span<float> group, int offset, int lane)
+            {
+                ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
+                ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(group.Slice(offset, values.Length * MaxGroup)), lane);
+                for (int f = 0; f < values.Length; f++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref target, f * MaxGroup) = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, f);
+                }
+            }
+
+            /// <summary>Zeroes lane <paramref name="lane"/> of <paramref name="length"/> values of the group arena at <paramref name="offset"/>.</summary>
+            private static void ClearLane(global::System.Span<float> group, int offset, int length, int lane)
+            {
+                var values = group.Slice(offset, length * MaxGroup);
+                for (int f = 0; f < length; f++)
+                {
+                    values[f * MaxGroup + lane] = 0f;
+                }
+            }
+
+            /// <summary>Takes one sample's values from lane <paramref name="lane"/> of the group arena at <paramref name="offset"/>.</summary>
+            private static void FromLanes(global::System.ReadOnlySpan<float> group, int offset, int lane, global::System.Span<float> values)
+            {
+                var source = group.Slice(offset, values.Length * MaxGroup);
+                for (int f = 0; f < values.Length; f++)
+                {
+                    values[f] = source[f * MaxGroup + lane];
+                }
+            }
+
             /// <summary>One PredictBatch call spread over the calling thread and thread-pool threads; one per calling thread, reused.</summary>
             internal sealed class BatchJob : global::System.Threading.IThreadPoolWorkItem
             {
@@ -173,17 +267,21 @@ namespace Samples.Models
                 private float[] _inputs = global::System.Array.Empty<float>();
                 private float[] _outputs = global::System.Array.Empty<float>();
                 private int _batch;
+                private int _groupSize;
+                private int _groups;
                 private int _next;
                 private int _pending;
 
                 public static BatchJob ForThisThread() => t_job ??= new BatchJob();
 
-                /// <summary>Runs every sample on <paramref name="workers"/> threads, this one included, and returns when all are done.</summary>
-                public void Run(float[] inputs, float[] outputs, int batch, int workers)
+                /// <summary>Runs every sample, in groups of <paramref name="groupSize"/>, on <paramref name="workers"/> threads, this one included, and returns when all are done.</summary>
+                public void Run(float[] inputs, float[] outputs, int batch, int groupSize, int workers)
                 {
                     _inputs = inputs;
                     _outputs = outputs;
                     _batch = batch;
+                    _groupSize = groupSize;
+                    _groups = (batch + groupSize - 1) / groupSize;
                     _next = 0;
                     global::System.Threading.Volatile.Write(ref _pending, workers);
                     for (int worker = 1; worker < workers; worker++)
@@ -213,10 +311,11 @@ namespace Samples.Models
                 public void Execute()
                 {
                     float[] arena = Arena();
-                    int sample;
-                    while ((sample = global::System.Threading.Interlocked.Increment(ref _next) - 1) < _batch)
+                    int group;
+                    while ((group = global::System.Threading.Interlocked.Increment(ref _next) - 1) < _groups)
                     {
-                        SparseGenKernels.Run(new global::System.ReadOnlySpan<float>(_inputs, sample * InputLength, InputLength), new global::System.Span<float>(_outputs, sample * OutputLength, OutputLength), arena);
+                        int first = group * _groupSize;
+                        SparseGenKernels.RunGroup(_inputs, _outputs, first, global::System.Math.Min(_groupSize, _batch - first), arena);
                     }
 
                     if (global::System.Threading.Interlocked.Decrement(ref _pending) == 0)
@@ -243,6 +342,10 @@ namespace Samples.Models
                 void Store(V value, ref float destination, int offset);
                 /// <summary>left · right + addend, rounded once where the CPU fuses it.</summary>
                 V MultiplyAdd(V left, V right, V addend);
+                /// <summary>left + right per lane, rounded as a scalar float sum is.</summary>
+                V Add(V left, V right);
+                /// <summary>left · right per lane, rounded as a scalar float product is.</summary>
+                V Multiply(V left, V right);
                 /// <summary>v &gt; 0 ? v : 0 per lane, as the reference's Relu (a NaN gives 0).</summary>
                 V Relu(V value);
                 /// <summary>candidate &gt; current ? candidate : current per lane, the reference's max step (a NaN already taken stays).</summary>
@@ -267,6 +370,10 @@ namespace Samples.Models
                 public global::System.Runtime.Intrinsics.Vector512<float> MultiplyAdd(global::System.Runtime.Intrinsics.Vector512<float> left, global::System.Runtime.Intrinsics.Vector512<float> right, global::System.Runtime.Intrinsics.Vector512<float> addend) =>
                     global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(left, right, addend);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector512<float> Add(global::System.Runtime.Intrinsics.Vector512<float> left, global::System.Runtime.Intrinsics.Vector512<float> right) => left + right;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector512<float> Multiply(global::System.Runtime.Intrinsics.Vector512<float> left, global::System.Runtime.Intrinsics.Vector512<float> right) => left * right;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector512<float> Relu(global::System.Runtime.Intrinsics.Vector512<float> value) =>
                     global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(value, global::System.Runtime.Intrinsics.Vector512<float>.Zero), value, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -290,6 +397,10 @@ namespace Samples.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector256<float> MultiplyAdd(global::System.Runtime.Intrinsics.Vector256<float> left, global::System.Runtime.Intrinsics.Vector256<float> right, global::System.Runtime.Intrinsics.Vector256<float> addend) =>
                     global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(left, right, addend);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector256<float> Add(global::System.Runtime.Intrinsics.Vector256<float> left, global::System.Runtime.Intrinsics.Vector256<float> right) => left + right;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector256<float> Multiply(global::System.Runtime.Intrinsics.Vector256<float> left, global::System.Runtime.Intrinsics.Vector256<float> right) => left * right;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> value) =>
                     global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(value, global::System.Runtime.Intrinsics.Vector256<float>.Zero), value, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
@@ -319,6 +430,10 @@ namespace Samples.Models
                         ? global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(left, right, addend)
                         : global::System.Runtime.Intrinsics.Arm.AdvSimd.FusedMultiplyAdd(addend, left, right);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector128<float> Add(global::System.Runtime.Intrinsics.Vector128<float> left, global::System.Runtime.Intrinsics.Vector128<float> right) => left + right;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector128<float> Multiply(global::System.Runtime.Intrinsics.Vector128<float> left, global::System.Runtime.Intrinsics.Vector128<float> right) => left * right;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> value) =>
                     global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero), value, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -343,6 +458,10 @@ namespace Samples.Models
                 public void Store(float value, ref float destination, int offset) => global::System.Runtime.CompilerServices.Unsafe.Add(ref destination, offset) = value;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public float MultiplyAdd(float left, float right, float addend) => (left * right) + addend;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public float Add(float left, float right) => left + right;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public float Multiply(float left, float right) => left * right;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public float Relu(float value) => value > 0f ? value : 0f;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -592,6 +711,55 @@ namespace Samples.Models
                 acc += 0.45517746f * x[13];
                 acc += 0.9745738f * x[17];
                 y[3] = acc;
+            }
+
+            private static global::System.ReadOnlySpan<float> Layer4Bias => new float[]
+            {
+                0.63188905f, 0.98199964f, 0.1279493f, -0.17613417f,
+            };
+
+            private static global::System.ReadOnlySpan<float> Layer4Weights => new float[]
+            {
+                -0.526993f, -0.12796351f, -0.25474355f, -0.8178062f, -0.8436279f, 0.24430431f, 0.13103496f, 0.47127253f, 0.55126137f, 0.20595403f, -0.118761666f, -0.23284353f, -0.6173543f, 0.3949482f, -0.7039877f, 0.39041367f,
+                0.45517746f, 0.9745738f,
+            };
+
+            private static global::System.ReadOnlySpan<ushort> Layer4Columns => new ushort[]
+            {
+                5, 7, 10, 2, 3, 11, 14, 7, 13, 15, 17, 2, 4, 7, 11, 12,
+                13, 17,
+            };
+
+            private static global::System.ReadOnlySpan<int> Layer4RowStarts => new int[]
+            {
+                0, 3, 7, 11, 18,
+            };
+
+            /// <summary>Layer 4 (Layer 4 · Dense 18→4 · 75.0 % zero · 18 MACs kept · unrolled) for a group of samples in lanes.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Layer4DenseLanes<V, TLanes>(global::System.Span<float> group, int chunks) where V : struct where TLanes : struct, ILanes<V>
+            {
+                TLanes lanes = default;
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(group), 0);
+                ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(group), 288);
+                for (int lane = 0; lane < chunks * lanes.Count; lane += lanes.Count)
+                {
+                    ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer4Bias);
+                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer4Weights);
+                    ref ushort columns = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer4Columns);
+                    ref int rowStarts = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer4RowStarts);
+                    int n = 0;
+                    for (int m = 0; m < 4; m++)
+                    {
+                        int end = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowStarts, m + 1);
+                        V s0 = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, m));
+                        for (; n < end; n++)
+                        {
+                            s0 = lanes.Add(s0, lanes.Multiply(lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n)), lanes.Load(ref x, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, n) * 16 + lane)));
+                        }
+                        lanes.Store(s0, ref y, m * 16 + lane);
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,285 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SparseGen.Generator.Planning;
+using SparseGen.Model.Graph;
+
+namespace SparseGen.Generator.Emitting;
+
+/// <summary>
+/// PredictBatch's fully connected tail (<see cref="BatchSection"/>) with the samples of a group in SIMD lanes:
+/// value f of sample s sits at <c>group[slot + f · 16 + s]</c>, so each weight is one broadcast multiplied into
+/// a vector of samples and the weights stream once per group, not once per sample. Each kernel sums in the order
+/// of the layer's per-sample kernel (the same partial sums, the same fused or separate multiply-adds), so
+/// PredictBatch returns bit for bit what Predict returns.
+/// </summary>
+internal static class BatchLanesEmitter
+{
+    private const int DenseBlock = 8;
+
+    /// <summary>Where the section's values live in the group arena, and its length.</summary>
+    public sealed record Layout(IReadOnlyDictionary<string, int> Offsets, int GroupArenaLength);
+
+    /// <summary>Writes the section's kernels into the class and returns the calls <c>RunGroup</c> makes, in order.</summary>
+    public static (Layout Layout, IReadOnlyList<string> Calls) Emit(ModelGraph graph, KernelPlan plan, IReadOnlyList<LayerSummary> layers, KernelClassBuilder kernels)
+    {
+        var section = plan.BatchSection ?? throw new InvalidOperationException("the model has no batch section");
+        var layout = Place(graph, section);
+        var calls = new List<string>();
+        foreach (var op in section.Operations)
+        {
+            var summary = layers.First(layer => ReferenceEquals(layer.Op, op));
+            var context = new LayerContext(summary.Number, op, graph, plan, kernels, summary.HeaderComment);
+            var name = context.MethodName + "Lanes";
+            switch (op)
+            {
+                case DenseOperation dense:
+                    // Tables go into the class before the method that reads them.
+                    var rows = plan.StrategyOf(dense) == LayerStrategy.DenseSimd ? null : CompressedRows.Declare(context, dense);
+                    WriteMethod(kernels, name, "Layer " + Literals.Int(summary.Number) + " (" + Literals.Comment(summary.Title) + ") for a group of samples in lanes.", writer =>
+                        WriteDense(writer, context, dense, rows, layout.Offsets[dense.Input], layout.Offsets[dense.Output]));
+                    break;
+                case ActivationOperation activation:
+                    WriteMethod(kernels, name, "Layer " + Literals.Int(summary.Number) + " (" + Literals.Comment(summary.Title) + ") for a group of samples in lanes, in place.", writer =>
+                        WriteActivation(writer, kernels, activation.Activation, layout.Offsets[activation.Output], context.LengthOf(activation.Output)));
+                    break;
+                case ReshapeOperation:
+                    calls.Add("// " + Literals.Comment(summary.Title));
+                    continue;
+                default:
+                    throw new InvalidOperationException($"{op.OpType} '{op.Name}' cannot run in batch lanes");
+            }
+
+            calls.Add(name + LanesCode.TypeParameters + "(group, chunks);");
+        }
+
+        return (layout, calls);
+    }
+
+    /// <summary>Two slots of 16 lanes of the section's longest value: each layer reads one and writes the other; activations and reshapes stay put.</summary>
+    private static Layout Place(ModelGraph graph, BatchSection section)
+    {
+        var longest = section.Operations.Select(op => ShapeInference.ElementCount(graph.ShapeOf(op.Output)))
+            .Append(ShapeInference.ElementCount(graph.ShapeOf(section.Input))).Max();
+        var slot = longest * BatchSection.MaxGroup;
+        var offsets = new Dictionary<string, int>(StringComparer.Ordinal) { [section.Input] = 0 };
+        foreach (var op in section.Operations)
+        {
+            var input = offsets[op.Inputs[0]];
+            offsets[op.Output] = op is DenseOperation ? slot - input : input;
+        }
+
+        return new Layout(offsets, 2 * slot);
+    }
+
+    private static void WriteMethod(KernelClassBuilder kernels, string name, string summary, Action<SourceWriter> body)
+    {
+        var members = kernels.Members;
+        members.Line("/// <summary>" + Literals.Xml(summary) + "</summary>");
+        members.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        members.Line("private static void " + name + LanesCode.TypeParameters + "(global::System.Span<float> group, int chunks)" + LanesCode.Constraints);
+        using (members.Block())
+        {
+            members.Statement("TLanes lanes = default;");
+            body(members);
+        }
+
+        members.Line();
+    }
+
+    private static void WriteDense(SourceWriter writer, LayerContext layer, DenseOperation dense, CompressedRows? rows, int inputOffset, int outputOffset)
+    {
+        writer.Statement("ref float x = ref " + Add + "(ref " + Reference + "(group), " + Literals.Int(inputOffset) + ");");
+        writer.Statement("ref float y = ref " + Add + "(ref " + Reference + "(group), " + Literals.Int(outputOffset) + ");");
+        using (writer.Block("for (int lane = 0; lane < chunks * lanes.Count; lane += lanes.Count)"))
+        {
+            if (rows is null)
+            {
+                DenseTable(writer, layer, dense);
+            }
+            else
+            {
+                Rows(writer, layer, dense, rows, fourPartialSums: layer.Plan.StrategyOf(dense) is LayerStrategy.SparseRows or LayerStrategy.SparseTable);
+            }
+        }
+
+        if (dense.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
+        {
+            WriteActivation(writer, layer.Kernels, dense.Activation, outputOffset, dense.OutputFeatures);
+            if (rows is not null && layer.Plan.StrategyOf(dense) is not (LayerStrategy.SparseRows or LayerStrategy.SparseTable))
+            {
+                // The unrolled kernel writes an output with no weight left as a constant the generator computed.
+                var empty = Enumerable.Range(0, dense.OutputFeatures).Where(m => IsEmptyRow(dense, m)).ToList();
+                if (empty.Count > 0)
+                {
+                    using (writer.Block("for (int lane = 0; lane < chunks * lanes.Count; lane += lanes.Count)"))
+                    {
+                        foreach (var m in empty)
+                        {
+                            var bias = dense.Bias is null ? 0f : dense.Bias[m];
+                            var constant = Literals.Float(dense.Activation.Apply(bias == 0f ? 0f : bias));
+                            writer.Statement("lanes.Store(lanes.Splat(" + constant + "), ref y, " + Literals.Int(m * BatchSection.MaxGroup) + " + lane);");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool IsEmptyRow(DenseOperation dense, int m)
+    {
+        for (var k = 0; k < dense.InputFeatures; k++)
+        {
+            if (dense.Weight.Data[((long)m * dense.InputFeatures) + k] != 0f)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Compressed rows, the sums in the per-sample kernel's order: one running sum per output, as the unrolled code adds
+    /// its terms (a multiply, then an add), or the compressed-rows kernel's four partial sums.
+    /// </summary>
+    private static void Rows(SourceWriter writer, LayerContext layer, DenseOperation dense, CompressedRows rows, bool fourPartialSums)
+    {
+        var outFeatures = dense.OutputFeatures;
+        if (rows.HasBias)
+        {
+            writer.Statement("ref float bias = ref " + Reference + "(" + layer.TableName("Bias") + ");");
+        }
+
+        var start = rows.HasBias ? "lanes.Splat(" + Add + "(ref bias, m))" : "lanes.Splat(0f)";
+        if (rows.Count == 0)
+        {
+            using (writer.Block(ConvKernelEmitter.Loop("m", 0, outFeatures)))
+            {
+                writer.Statement("lanes.Store(" + Activated(dense, start) + ", ref y, m * " + Literals.Int(BatchSection.MaxGroup) + " + lane);");
+            }
+
+            return;
+        }
+
+        writer.Statement("ref float weights = ref " + Reference + "(" + layer.TableName("Weights") + ");");
+        writer.Statement("ref " + rows.ColumnType + " columns = ref " + Reference + "(" + layer.TableName("Columns") + ");");
+        writer.Statement("ref int rowStarts = ref " + Reference + "(" + layer.TableName("RowStarts") + ");");
+        writer.Statement("int n = 0;");
+        using (writer.Block(ConvKernelEmitter.Loop("m", 0, outFeatures)))
+        {
+            writer.Statement("int end = " + Add + "(ref rowStarts, m + 1);");
+            writer.Statement("V s0 = " + start + ";");
+            if (!fourPartialSums)
+            {
+                using (writer.Block("for (; n < end; n++)"))
+                {
+                    writer.Statement(Term("s0", "n"));
+                }
+
+                writer.Statement("lanes.Store(" + Activated(dense, "s0") + ", ref y, m * " + Literals.Int(BatchSection.MaxGroup) + " + lane);");
+                return;
+            }
+
+            writer.Statement("V s1 = lanes.Splat(0f), s2 = lanes.Splat(0f), s3 = lanes.Splat(0f);");
+            using (writer.Block("for (; n <= end - 4; n += 4)"))
+            {
+                for (var j = 0; j < 4; j++)
+                {
+                    writer.Statement(Term("s" + Literals.Int(j), j == 0 ? "n" : "n + " + Literals.Int(j)));
+                }
+            }
+
+            using (writer.Block("for (; n < end; n++)"))
+            {
+                writer.Statement(Term("s0", "n"));
+            }
+
+            writer.Statement("V sum = lanes.Add(lanes.Add(s0, s1), lanes.Add(s2, s3));");
+            writer.Statement("lanes.Store(" + Activated(dense, "sum") + ", ref y, m * " + Literals.Int(BatchSection.MaxGroup) + " + lane);");
+        }
+
+        static string Term(string sum, string at) =>
+            sum + " = lanes.Add(" + sum + ", lanes.Multiply(lanes.Splat(" + Add + "(ref weights, " + at + ")), lanes.Load(ref x, " + Add + "(ref columns, " + at + ") * "
+            + Literals.Int(BatchSection.MaxGroup) + " + lane)));";
+    }
+
+    /// <summary>
+    /// The dense SIMD kernel's input-major table (outputs padded), <see cref="DenseBlock"/> outputs at a time, each a
+    /// running fused multiply-add over every input in order, as that kernel sums (a zero input it skips adds nothing).
+    /// </summary>
+    private static void DenseTable(SourceWriter writer, LayerContext layer, DenseOperation dense)
+    {
+        int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
+        var padded = SimdDenseKernelEmitter.PaddedOutputs(outFeatures);
+        var hasBias = layer.Kernels.HasTable(layer.TableName("Bias"));
+        writer.Statement("ref float weights = ref " + Reference + "(" + layer.TableName("Weights") + ");");
+        if (hasBias)
+        {
+            writer.Statement("ref float bias = ref " + Reference + "(" + layer.TableName("Bias") + ");");
+        }
+
+        var full = outFeatures / DenseBlock * DenseBlock;
+        if (full > 0)
+        {
+            using (writer.Block("for (int m = 0; m < " + Literals.Int(full) + "; m += " + Literals.Int(DenseBlock) + ")"))
+            {
+                Block(DenseBlock);
+            }
+        }
+
+        if (outFeatures > full)
+        {
+            using (writer.Block())
+            {
+                writer.Statement("int m = " + Literals.Int(full) + ";");
+                Block(outFeatures - full);
+            }
+        }
+
+        void Block(int outputs)
+        {
+            var names = Enumerable.Range(0, outputs).Select(j => "a" + Literals.Int(j)).ToArray();
+            writer.Statements(names.Select((a, j) => "V " + a + " = " + (hasBias ? "lanes.Splat(" + Add + "(ref bias, m" + Plus(j) + "))" : "lanes.Splat(0f)") + ";").ToArray());
+            writer.Statement("ref float row = ref " + Add + "(ref weights, m);");
+            using (writer.Block(ConvKernelEmitter.Loop("k", 0, inFeatures)))
+            {
+                writer.Statement("V v = lanes.Load(ref x, k * " + Literals.Int(BatchSection.MaxGroup) + " + lane);");
+                writer.Statements(names.Select((a, j) => a + " = lanes.MultiplyAdd(v, lanes.Splat(" + Add + "(ref row, " + Literals.Int(j) + ")), " + a + ");").ToArray());
+                writer.Statement("row = ref " + Add + "(ref row, " + Literals.Int(padded) + ");");
+            }
+
+            writer.Statements(names.Select((a, j) => "lanes.Store(" + Activated(dense, a) + ", ref y, (m" + Plus(j) + ") * " + Literals.Int(BatchSection.MaxGroup) + " + lane);").ToArray());
+        }
+
+        static string Plus(int j) => j == 0 ? "" : " + " + Literals.Int(j);
+    }
+
+    /// <summary>A standalone or non-Relu activation over a slot, garbage lanes included (they are never read back).</summary>
+    private static void WriteActivation(SourceWriter writer, KernelClassBuilder kernels, Activation activation, int offset, int length)
+    {
+        var count = length * BatchSection.MaxGroup;
+        writer.Statement("var values = group.Slice(" + Literals.Int(offset) + ", " + Literals.Int(count) + ");");
+        if (activation.Kind == ActivationKind.Relu)
+        {
+            writer.Statement("ref float v = ref " + Reference + "(values);");
+            using (writer.Block("for (int i = 0; i < " + Literals.Int(count) + "; i += lanes.Count)"))
+            {
+                writer.Statement("lanes.Store(lanes.Relu(lanes.Load(ref v, i)), ref v, i);");
+            }
+
+            return;
+        }
+
+        using (writer.Block(ConvKernelEmitter.Loop("i", 0, count)))
+        {
+            writer.Statement("values[i] = " + ActivationCode.Apply(activation, "values[i]", kernels) + ";");
+        }
+    }
+
+    private static string Activated(DenseOperation dense, string value) =>
+        dense.Activation.Kind == ActivationKind.Relu ? "lanes.Relu(" + value + ")" : value;
+
+    private const string Add = "global::System.Runtime.CompilerServices.Unsafe.Add";
+    private const string Reference = "global::System.Runtime.InteropServices.MemoryMarshal.GetReference";
+}
