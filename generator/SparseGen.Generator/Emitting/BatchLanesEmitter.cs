@@ -99,7 +99,7 @@ internal static class BatchLanesEmitter
             }
             else
             {
-                Rows(writer, layer, dense, rows, fourPartialSums: layer.Plan.StrategyOf(dense) is LayerStrategy.SparseRows or LayerStrategy.SparseTable);
+                Rows(writer, layer, dense, rows);
             }
         }
 
@@ -140,10 +140,10 @@ internal static class BatchLanesEmitter
     }
 
     /// <summary>
-    /// Compressed rows, the sums in the per-sample kernel's order: one running sum per output, as the unrolled code adds
-    /// its terms (a multiply, then an add), or the compressed-rows kernel's four partial sums.
+    /// Compressed rows, summed in the order of both scalar kernels (unrolled and compressed rows): four partial sums,
+    /// each term a multiply then an add.
     /// </summary>
-    private static void Rows(SourceWriter writer, LayerContext layer, DenseOperation dense, CompressedRows rows, bool fourPartialSums)
+    private static void Rows(SourceWriter writer, LayerContext layer, DenseOperation dense, CompressedRows rows)
     {
         var outFeatures = dense.OutputFeatures;
         if (rows.HasBias)
@@ -170,17 +170,6 @@ internal static class BatchLanesEmitter
         {
             writer.Statement("int end = " + Add + "(ref rowStarts, m + 1);");
             writer.Statement("V s0 = " + start + ";");
-            if (!fourPartialSums)
-            {
-                using (writer.Block("for (; n < end; n++)"))
-                {
-                    writer.Statement(Term("s0", "n"));
-                }
-
-                writer.Statement("lanes.Store(" + Activated(dense, "s0") + ", ref y, m * " + Literals.Int(BatchSection.MaxGroup) + " + lane);");
-                return;
-            }
-
             writer.Statement("V s1 = lanes.Splat(0f), s2 = lanes.Splat(0f), s3 = lanes.Splat(0f);");
             using (writer.Block("for (; n <= end - 4; n += 4)"))
             {

@@ -8,12 +8,12 @@ namespace SparseGen.Generator.Emitting;
 /// </summary>
 internal sealed class CodePiece
 {
-    private CodePiece(string text, int statements, int loops, bool usesAccumulator)
+    private CodePiece(string text, int statements, int loops, bool usesPartialSums)
     {
         Text = text;
         Statements = statements;
         Loops = loops;
-        UsesAccumulator = usesAccumulator;
+        UsesPartialSums = usesPartialSums;
     }
 
     public string Text { get; }
@@ -22,13 +22,13 @@ internal sealed class CodePiece
 
     public int Loops { get; }
 
-    /// <summary>True when the piece assigns the method's <c>float acc</c> local.</summary>
-    public bool UsesAccumulator { get; }
+    /// <summary>True when the piece assigns the method's <c>float s0, s1, s2, s3</c> locals (partial sums of a fully connected output).</summary>
+    public bool UsesPartialSums { get; }
 
-    public static CodePiece Write(Action<SourceWriter> write, bool usesAccumulator = false)
+    public static CodePiece Write(Action<SourceWriter> write, bool usesPartialSums = false)
     {
         var writer = new SourceWriter();
         write(writer);
-        return new CodePiece(writer.ToString(), writer.StatementCount, writer.LoopCount, usesAccumulator);
+        return new CodePiece(writer.ToString(), writer.StatementCount, writer.LoopCount, usesPartialSums);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
@@ -36,18 +37,25 @@ internal static class DenseKernelEmitter
         }
         else
         {
-            // A row of more nonzeros than half a method is cut into several pieces, each carrying the sum through y.
+            // A row of more nonzeros than half a method is cut into several pieces, each carrying the partial sums to the
+            // next through four floats of scratch per row.
             var maxTerms = System.Math.Max(1, (layer.Kernels.Options.MaxStatementsPerMethod / 2) - 8);
+            var carry = layer.Kernels.AllocateScratch(PartialSums * rows);
             for (var m = 0; m < outFeatures; m++)
             {
-                methods.Add(Unrolled(layer.Kernels, dense, m, inputRow, outputRow, maxTerms));
+                methods.Add(Unrolled(layer.Kernels, dense, m, inputRow, outputRow, maxTerms, carry, rows == 1 ? null : "r"));
             }
         }
 
         methods.Finish();
     }
 
-    private static IEnumerable<CodePiece> Unrolled(KernelClassBuilder kernels, DenseOperation dense, int m, string? inputRow, string? outputRow, int maxTerms)
+    /// <summary>
+    /// One output's nonzero terms as literals, summed as the compressed-rows kernel sums them: term j of the first
+    /// 4·⌊n/4⌋ into partial sum j mod 4, the rest into the first, then (s0 + s1) + (s2 + s3). Four independent sums keep
+    /// the adds from waiting on each other, and PredictBatch's kernel in lanes repeats the same order.
+    /// </summary>
+    private static IEnumerable<CodePiece> Unrolled(KernelClassBuilder kernels, DenseOperation dense, int m, string? inputRow, string? outputRow, int maxTerms, int carry, string? row)
     {
         var inFeatures = dense.InputFeatures;
         var terms = new List<(float Weight, int Feature)>();
@@ -69,6 +77,7 @@ internal static class DenseKernelEmitter
             yield break;
         }
 
+        var grouped = terms.Count / PartialSums * PartialSums;
         for (var start = 0; start < terms.Count; start += maxTerms)
         {
             var first = start == 0;
@@ -77,19 +86,30 @@ internal static class DenseKernelEmitter
             yield return CodePiece.Write(
                 writer =>
                 {
-                    writer.Statement("acc = " + (first ? Literals.Float(bias == 0f ? 0f : bias) : output) + ";");
+                    writer.Statement(first
+                        ? "s0 = " + Literals.Float(bias == 0f ? 0f : bias) + "; s1 = 0f; s2 = 0f; s3 = 0f;"
+                        : string.Join(" ", Sums().Select(j => "s" + Literals.Int(j) + " = " + Carried(j) + ";")));
                     for (var t = from; t < terms.Count && t < from + maxTerms; t++)
                     {
                         var (weight, feature) = terms[t];
-                        var update = weight < 0f ? "acc -= " + Literals.Float(-weight) : "acc += " + Literals.Float(weight);
+                        var sum = "s" + Literals.Int(t < grouped ? t % PartialSums : 0);
+                        var update = weight < 0f ? sum + " -= " + Literals.Float(-weight) : sum + " += " + Literals.Float(weight);
                         writer.Statement(update + " * x[" + Index(inputRow, feature) + "];");
                     }
 
-                    writer.Statement(output + " = " + (last ? ActivationCode.Apply(dense.Activation, "acc", kernels) : "acc") + ";");
+                    writer.Statement(last
+                        ? output + " = " + ActivationCode.Apply(dense.Activation, "(s0 + s1) + (s2 + s3)", kernels) + ";"
+                        : string.Join(" ", Sums().Select(j => Carried(j) + " = s" + Literals.Int(j) + ";")));
                 },
-                usesAccumulator: true);
+                usesPartialSums: true);
         }
+
+        IEnumerable<int> Sums() => Enumerable.Range(0, PartialSums);
+
+        string Carried(int j) => "arena[" + (row is null ? Literals.Int(carry + j) : Literals.Int(carry + j) + " + " + Literals.Int(PartialSums) + " * " + row) + "]";
     }
+
+    private const int PartialSums = 4;
 
     // Compressed rows, for SparseRows and for the SparseTable fallback alike: three loads and a multiply-add per
     // nonzero, four independent partial sums so that the adds do not wait on each other, no bounds checks.

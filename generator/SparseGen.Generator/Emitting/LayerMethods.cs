@@ -102,9 +102,9 @@ internal sealed class LayerMethods
                     members.Line(local);
                 }
 
-                if (pieces.Any(piece => piece.UsesAccumulator))
+                if (pieces.Any(piece => piece.UsesPartialSums))
                 {
-                    members.Line("float acc;");
+                    members.Line("float s0, s1, s2, s3;");
                 }
 
                 if (_rowLoop is null)

@@ -124,7 +124,7 @@ namespace Samples.Models
         private static class SparseGenKernels
         {
             /// <summary>Floats of activations one sample needs at once, every value placed at build time.</summary>
-            internal const int ArenaLength = 220;
+            internal const int ArenaLength = 224;
 
             [global::System.ThreadStatic]
             private static float[]? t_arena;
@@ -684,33 +684,33 @@ namespace Samples.Models
             {
                 var x = arena.Slice(0, 18);
                 var y = arena.Slice(18, 4);
-                float acc;
-                acc = 0.63188905f;
-                acc -= 0.526993f * x[5];
-                acc -= 0.12796351f * x[7];
-                acc -= 0.25474355f * x[10];
-                y[0] = acc;
-                acc = 0.98199964f;
-                acc -= 0.8178062f * x[2];
-                acc -= 0.8436279f * x[3];
-                acc += 0.24430431f * x[11];
-                acc += 0.13103496f * x[14];
-                y[1] = acc;
-                acc = 0.1279493f;
-                acc += 0.47127253f * x[7];
-                acc += 0.55126137f * x[13];
-                acc += 0.20595403f * x[15];
-                acc -= 0.118761666f * x[17];
-                y[2] = acc;
-                acc = -0.17613417f;
-                acc -= 0.23284353f * x[2];
-                acc -= 0.6173543f * x[4];
-                acc += 0.3949482f * x[7];
-                acc -= 0.7039877f * x[11];
-                acc += 0.39041367f * x[12];
-                acc += 0.45517746f * x[13];
-                acc += 0.9745738f * x[17];
-                y[3] = acc;
+                float s0, s1, s2, s3;
+                s0 = 0.63188905f; s1 = 0f; s2 = 0f; s3 = 0f;
+                s0 -= 0.526993f * x[5];
+                s0 -= 0.12796351f * x[7];
+                s0 -= 0.25474355f * x[10];
+                y[0] = (s0 + s1) + (s2 + s3);
+                s0 = 0.98199964f; s1 = 0f; s2 = 0f; s3 = 0f;
+                s0 -= 0.8178062f * x[2];
+                s1 -= 0.8436279f * x[3];
+                s2 += 0.24430431f * x[11];
+                s3 += 0.13103496f * x[14];
+                y[1] = (s0 + s1) + (s2 + s3);
+                s0 = 0.1279493f; s1 = 0f; s2 = 0f; s3 = 0f;
+                s0 += 0.47127253f * x[7];
+                s1 += 0.55126137f * x[13];
+                s2 += 0.20595403f * x[15];
+                s3 -= 0.118761666f * x[17];
+                y[2] = (s0 + s1) + (s2 + s3);
+                s0 = -0.17613417f; s1 = 0f; s2 = 0f; s3 = 0f;
+                s0 -= 0.23284353f * x[2];
+                s1 -= 0.6173543f * x[4];
+                s2 += 0.3949482f * x[7];
+                s3 -= 0.7039877f * x[11];
+                s0 += 0.39041367f * x[12];
+                s0 += 0.45517746f * x[13];
+                s0 += 0.9745738f * x[17];
+                y[3] = (s0 + s1) + (s2 + s3);
             }
 
             private static global::System.ReadOnlySpan<float> Layer4Bias => new float[]
@@ -753,11 +753,20 @@ namespace Samples.Models
                     {
                         int end = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowStarts, m + 1);
                         V s0 = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, m));
+                        V s1 = lanes.Splat(0f), s2 = lanes.Splat(0f), s3 = lanes.Splat(0f);
+                        for (; n <= end - 4; n += 4)
+                        {
+                            s0 = lanes.Add(s0, lanes.Multiply(lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n)), lanes.Load(ref x, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, n) * 16 + lane)));
+                            s1 = lanes.Add(s1, lanes.Multiply(lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n + 1)), lanes.Load(ref x, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, n + 1) * 16 + lane)));
+                            s2 = lanes.Add(s2, lanes.Multiply(lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n + 2)), lanes.Load(ref x, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, n + 2) * 16 + lane)));
+                            s3 = lanes.Add(s3, lanes.Multiply(lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n + 3)), lanes.Load(ref x, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, n + 3) * 16 + lane)));
+                        }
                         for (; n < end; n++)
                         {
                             s0 = lanes.Add(s0, lanes.Multiply(lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n)), lanes.Load(ref x, global::System.Runtime.CompilerServices.Unsafe.Add(ref columns, n) * 16 + lane)));
                         }
-                        lanes.Store(s0, ref y, m * 16 + lane);
+                        V sum = lanes.Add(lanes.Add(s0, s1), lanes.Add(s2, s3));
+                        lanes.Store(sum, ref y, m * 16 + lane);
                     }
                 }
             }
