@@ -10,12 +10,15 @@ internal delegate void PredictFunction(ReadOnlySpan<float> input, Span<float> ou
 
 internal delegate void PredictBatchFunction(ReadOnlySpan<float> inputs, Span<float> outputs, int batch);
 
+internal delegate void PredictThreadedFunction(ReadOnlySpan<float> input, Span<float> output, int intraOpThreads);
+
 /// <summary>A generated model with the facts its class carries and the ONNX file it came from.</summary>
 internal sealed record BenchmarkModel(
     string Name,
     string Description,
     string File,
     PredictFunction Predict,
+    PredictThreadedFunction PredictThreaded,
     PredictBatchFunction PredictBatch,
     int InputLength,
     int OutputLength,
@@ -74,19 +77,19 @@ internal static class ModelCatalog
 
     private static IEnumerable<BenchmarkModel> Create()
     {
-        yield return new(nameof(DenseCnn), "dense CNN", DenseCnn.File, DenseCnn.Predict, DenseCnn.PredictBatch, DenseCnn.InputLength, DenseCnn.OutputLength, DenseCnn.InputShape.ToArray(), DenseCnn.SparseMacs, DenseCnn.DenseMacs);
+        yield return new(nameof(DenseCnn), "dense CNN", DenseCnn.File, DenseCnn.Predict, DenseCnn.Predict, DenseCnn.PredictBatch, DenseCnn.InputLength, DenseCnn.OutputLength, DenseCnn.InputShape.ToArray(), DenseCnn.SparseMacs, DenseCnn.DenseMacs);
 #if SPARSEGEN_TRAINED_CNN90
-        yield return new(nameof(TrainedCnn90), "CNN trained to 90 %", TrainedCnn90.File, TrainedCnn90.Predict, TrainedCnn90.PredictBatch, TrainedCnn90.InputLength, TrainedCnn90.OutputLength, TrainedCnn90.InputShape.ToArray(), TrainedCnn90.SparseMacs, TrainedCnn90.DenseMacs);
+        yield return new(nameof(TrainedCnn90), "CNN trained to 90 %", TrainedCnn90.File, TrainedCnn90.Predict, TrainedCnn90.Predict, TrainedCnn90.PredictBatch, TrainedCnn90.InputLength, TrainedCnn90.OutputLength, TrainedCnn90.InputShape.ToArray(), TrainedCnn90.SparseMacs, TrainedCnn90.DenseMacs);
 #endif
-        yield return new(nameof(ResNet80), "ResNet, 80 % pruned", ResNet80.File, ResNet80.Predict, ResNet80.PredictBatch, ResNet80.InputLength, ResNet80.OutputLength, ResNet80.InputShape.ToArray(), ResNet80.SparseMacs, ResNet80.DenseMacs);
-        yield return new(nameof(MobileNet70), "MobileNet-ish, 70 % pruned", MobileNet70.File, MobileNet70.Predict, MobileNet70.PredictBatch, MobileNet70.InputLength, MobileNet70.OutputLength, MobileNet70.InputShape.ToArray(), MobileNet70.SparseMacs, MobileNet70.DenseMacs);
+        yield return new(nameof(ResNet80), "ResNet, 80 % pruned", ResNet80.File, ResNet80.Predict, ResNet80.Predict, ResNet80.PredictBatch, ResNet80.InputLength, ResNet80.OutputLength, ResNet80.InputShape.ToArray(), ResNet80.SparseMacs, ResNet80.DenseMacs);
+        yield return new(nameof(MobileNet70), "MobileNet-ish, 70 % pruned", MobileNet70.File, MobileNet70.Predict, MobileNet70.Predict, MobileNet70.PredictBatch, MobileNet70.InputLength, MobileNet70.OutputLength, MobileNet70.InputShape.ToArray(), MobileNet70.SparseMacs, MobileNet70.DenseMacs);
 #if SPARSEGEN_SWEEP
-        yield return new(nameof(CnnSparsity50), "CNN, 50 % pruned", CnnSparsity50.File, CnnSparsity50.Predict, CnnSparsity50.PredictBatch, CnnSparsity50.InputLength, CnnSparsity50.OutputLength, CnnSparsity50.InputShape.ToArray(), CnnSparsity50.SparseMacs, CnnSparsity50.DenseMacs);
-        yield return new(nameof(CnnSparsity70), "CNN, 70 % pruned", CnnSparsity70.File, CnnSparsity70.Predict, CnnSparsity70.PredictBatch, CnnSparsity70.InputLength, CnnSparsity70.OutputLength, CnnSparsity70.InputShape.ToArray(), CnnSparsity70.SparseMacs, CnnSparsity70.DenseMacs);
-        yield return new(nameof(CnnSparsity80), "CNN, 80 % pruned", CnnSparsity80.File, CnnSparsity80.Predict, CnnSparsity80.PredictBatch, CnnSparsity80.InputLength, CnnSparsity80.OutputLength, CnnSparsity80.InputShape.ToArray(), CnnSparsity80.SparseMacs, CnnSparsity80.DenseMacs);
-        yield return new(nameof(CnnSparsity90), "CNN, 90 % pruned", CnnSparsity90.File, CnnSparsity90.Predict, CnnSparsity90.PredictBatch, CnnSparsity90.InputLength, CnnSparsity90.OutputLength, CnnSparsity90.InputShape.ToArray(), CnnSparsity90.SparseMacs, CnnSparsity90.DenseMacs);
-        yield return new(nameof(CnnSparsity95), "CNN, 95 % pruned", CnnSparsity95.File, CnnSparsity95.Predict, CnnSparsity95.PredictBatch, CnnSparsity95.InputLength, CnnSparsity95.OutputLength, CnnSparsity95.InputShape.ToArray(), CnnSparsity95.SparseMacs, CnnSparsity95.DenseMacs);
-        yield return new(nameof(CnnSparsity98), "CNN, 98 % pruned", CnnSparsity98.File, CnnSparsity98.Predict, CnnSparsity98.PredictBatch, CnnSparsity98.InputLength, CnnSparsity98.OutputLength, CnnSparsity98.InputShape.ToArray(), CnnSparsity98.SparseMacs, CnnSparsity98.DenseMacs);
+        yield return new(nameof(CnnSparsity50), "CNN, 50 % pruned", CnnSparsity50.File, CnnSparsity50.Predict, CnnSparsity50.Predict, CnnSparsity50.PredictBatch, CnnSparsity50.InputLength, CnnSparsity50.OutputLength, CnnSparsity50.InputShape.ToArray(), CnnSparsity50.SparseMacs, CnnSparsity50.DenseMacs);
+        yield return new(nameof(CnnSparsity70), "CNN, 70 % pruned", CnnSparsity70.File, CnnSparsity70.Predict, CnnSparsity70.Predict, CnnSparsity70.PredictBatch, CnnSparsity70.InputLength, CnnSparsity70.OutputLength, CnnSparsity70.InputShape.ToArray(), CnnSparsity70.SparseMacs, CnnSparsity70.DenseMacs);
+        yield return new(nameof(CnnSparsity80), "CNN, 80 % pruned", CnnSparsity80.File, CnnSparsity80.Predict, CnnSparsity80.Predict, CnnSparsity80.PredictBatch, CnnSparsity80.InputLength, CnnSparsity80.OutputLength, CnnSparsity80.InputShape.ToArray(), CnnSparsity80.SparseMacs, CnnSparsity80.DenseMacs);
+        yield return new(nameof(CnnSparsity90), "CNN, 90 % pruned", CnnSparsity90.File, CnnSparsity90.Predict, CnnSparsity90.Predict, CnnSparsity90.PredictBatch, CnnSparsity90.InputLength, CnnSparsity90.OutputLength, CnnSparsity90.InputShape.ToArray(), CnnSparsity90.SparseMacs, CnnSparsity90.DenseMacs);
+        yield return new(nameof(CnnSparsity95), "CNN, 95 % pruned", CnnSparsity95.File, CnnSparsity95.Predict, CnnSparsity95.Predict, CnnSparsity95.PredictBatch, CnnSparsity95.InputLength, CnnSparsity95.OutputLength, CnnSparsity95.InputShape.ToArray(), CnnSparsity95.SparseMacs, CnnSparsity95.DenseMacs);
+        yield return new(nameof(CnnSparsity98), "CNN, 98 % pruned", CnnSparsity98.File, CnnSparsity98.Predict, CnnSparsity98.Predict, CnnSparsity98.PredictBatch, CnnSparsity98.InputLength, CnnSparsity98.OutputLength, CnnSparsity98.InputShape.ToArray(), CnnSparsity98.SparseMacs, CnnSparsity98.DenseMacs);
 #endif
     }
 }

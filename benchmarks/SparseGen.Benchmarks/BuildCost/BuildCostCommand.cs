@@ -121,7 +121,7 @@ internal static class BuildCostCommand
             var type = context.LoadFromStream(assembly).GetType("BuildCost." + name, throwOnError: true)!;
             var inputLength = (int)type.GetField("InputLength")!.GetValue(null)!;
             var outputLength = (int)type.GetField("OutputLength")!.GetValue(null)!;
-            var predict = type.GetMethod("Predict")!.CreateDelegate<PredictFunction>();
+            var predict = type.GetMethod("Predict", new[] { typeof(ReadOnlySpan<float>), typeof(Span<float>) })!.CreateDelegate<PredictFunction>();
             var input = new float[inputLength];
             var output = new float[outputLength];
             var clock = Stopwatch.StartNew();

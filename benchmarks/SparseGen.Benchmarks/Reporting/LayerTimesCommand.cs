@@ -99,13 +99,13 @@ internal static class LayerTimesCommand
 
     private static float[] Arena(Type model) => (float[])Kernels(model).GetMethod("Arena", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, null)!;
 
-    /// <summary>The layer methods by layer number, parts in order, instantiated at the width Run would pick.</summary>
+    /// <summary>The layer methods by layer number, parts in order, instantiated at the width Run would pick (not PredictBatch's kernels in lanes).</summary>
     private static IEnumerable<(int Number, List<LayerMethod> Methods)> LayerMethods(Type model)
     {
         var kernels = Kernels(model);
         var (vector, lanes) = Width(kernels);
         return kernels.GetMethods(BindingFlags.NonPublic | BindingFlags.Static)
-            .Where(m => m.Name.StartsWith("Layer", StringComparison.Ordinal) && char.IsDigit(m.Name[5]))
+            .Where(m => m.Name.StartsWith("Layer", StringComparison.Ordinal) && char.IsDigit(m.Name[5]) && !m.Name.EndsWith("Lanes", StringComparison.Ordinal))
             .Select(m => (Method: m, Number: int.Parse(new string(m.Name.Skip(5).TakeWhile(char.IsDigit).ToArray()), CultureInfo.InvariantCulture),
                 Part: m.Name.Contains("Part", StringComparison.Ordinal) ? int.Parse(m.Name[(m.Name.LastIndexOf("Part", StringComparison.Ordinal) + 4)..], CultureInfo.InvariantCulture) : 0))
             .GroupBy(m => m.Number)

@@ -55,7 +55,7 @@ internal static class CpuEmitter
         var buffers = plan.Buffers;
         var section = plan.BatchSection;
         int headEnd = -1, tailStart = -1;
-        kernels.RunBody.Statement("input.CopyTo(arena.Slice(" + Literals.Int(buffers.OffsetOf(graph.InputName)) + ", " + Literals.Int(graph.InputLength) + "));");
+        kernels.RunStatement("input.CopyTo(arena.Slice(" + Literals.Int(buffers.OffsetOf(graph.InputName)) + ", " + Literals.Int(graph.InputLength) + "));");
         foreach (var layer in layers)
         {
             if (section is not null && ReferenceEquals(layer.Op, section.Operations[0]))
@@ -88,7 +88,7 @@ internal static class CpuEmitter
                     ElementwiseKernelEmitter.EmitGlobalAveragePool(context, global);
                     break;
                 case PoolOperation when plan.IsFusedAway(layer.Op):
-                    kernels.RunBody.Line("// " + Literals.Comment(layer.Title));
+                    kernels.RunLine("// " + Literals.Comment(layer.Title));
                     break;
                 case PoolOperation pool:
                     PoolKernelEmitter.Emit(context, pool);
@@ -97,7 +97,7 @@ internal static class CpuEmitter
                     SoftmaxKernelEmitter.Emit(context, softmax);
                     break;
                 case ReshapeOperation:
-                    kernels.RunBody.Line("// " + Literals.Comment(layer.Title));
+                    kernels.RunLine("// " + Literals.Comment(layer.Title));
                     break;
                 default:
                     throw new NotSupportedException($"the CPU emitter has no kernel for {layer.Op.OpType} '{layer.Op.Name}'");
@@ -109,7 +109,7 @@ internal static class CpuEmitter
             }
         }
 
-        kernels.RunBody.Statement("arena.Slice(" + Literals.Int(buffers.OffsetOf(graph.OutputName)) + ", " + Literals.Int(graph.OutputLength) + ").CopyTo(output);");
+        kernels.RunStatement("arena.Slice(" + Literals.Int(buffers.OffsetOf(graph.OutputName)) + ", " + Literals.Int(graph.OutputLength) + ").CopyTo(output);");
         if (section is null)
         {
             return (kernels, null);
@@ -164,6 +164,7 @@ internal static class CpuEmitter
         {
             WriteFacts(writer, graph, statistics, layers);
             WritePredict(writer, inputShape, outputShape);
+            WritePredictThreaded(writer, inputShape, outputShape);
             WritePredictBatch(writer, inputShape, outputShape);
             writer.Line();
             WriteKernelClass(writer, kernels, batch);
@@ -231,6 +232,42 @@ internal static class CpuEmitter
             CheckLength(writer, "input", "InputLength", null, inputShape);
             CheckLength(writer, "output", "OutputLength", null, outputShape);
             writer.Line(KernelClassName + ".Run(input, output, " + KernelClassName + ".Arena());");
+        }
+
+        writer.Line();
+    }
+
+    private static void WritePredictThreaded(SourceWriter writer, string inputShape, string outputShape)
+    {
+        writer.Line("/// <summary>");
+        writer.Line("/// Runs the model on one sample with the independent parts of its larger layers spread over up to");
+        writer.Line("/// <paramref name=\"intraOpThreads\"/> threads: the calling thread and thread-pool threads. For latency where cores are idle;");
+        writer.Line("/// the outputs are those of <see cref=\"Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>, which stays on the calling thread.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <param name=\"input\">" + inputShape + " floats, row-major (<see cref=\"InputLength\"/> of them).</param>");
+        writer.Line("/// <param name=\"output\">Receives the " + outputShape + " output (<see cref=\"OutputLength\"/> floats).</param>");
+        writer.Line("/// <param name=\"intraOpThreads\">Threads at most, the calling one included; 1 runs <c>Predict</c>.</param>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length is not the model's.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"intraOpThreads\"/> is below 1.</exception>");
+        writer.Line("public static void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int intraOpThreads)");
+        using (writer.Block())
+        {
+            using (writer.Block("if (intraOpThreads < 1)"))
+            {
+                writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(intraOpThreads), intraOpThreads, \"intraOpThreads must be at least 1\");");
+            }
+
+            writer.Line();
+            CheckLength(writer, "input", "InputLength", null, inputShape);
+            CheckLength(writer, "output", "OutputLength", null, outputShape);
+            using (writer.Block("if (intraOpThreads == 1 || " + KernelClassName + ".ParallelLayers == 0)"))
+            {
+                writer.Line(KernelClassName + ".Run(input, output, " + KernelClassName + ".Arena());");
+                writer.Line("return;");
+            }
+
+            writer.Line();
+            writer.Line(KernelClassName + ".RunThreaded(input, output, " + KernelClassName + ".Arena(), intraOpThreads);");
         }
 
         writer.Line();
@@ -340,6 +377,9 @@ internal static class CpuEmitter
             }
 
             writer.Line();
+            WriteThreadScratch(writer, kernels);
+            WriteRunThreaded(writer, kernels);
+            writer.Line();
             WriteRunGroup(writer, kernels, batch);
             writer.Line();
             writer.Lines(BatchJob);
@@ -402,6 +442,239 @@ internal static class CpuEmitter
             }
         }
     }
+
+    private static void WriteThreadScratch(SourceWriter writer, KernelClassBuilder kernels)
+    {
+        if (kernels.ThreadScratchLength == 0)
+        {
+            return;
+        }
+
+        writer.Line("/// <summary>Floats of scratch each thread keeps for itself: layer parts that run side by side never share it.</summary>");
+        writer.Line("internal const int ThreadScratchLength = " + Literals.Int(kernels.ThreadScratchLength) + ";");
+        writer.Line();
+        writer.Line("[global::System.ThreadStatic]");
+        writer.Line("private static float[]? t_scratch;");
+        writer.Line();
+        writer.Line("/// <summary>The start of this thread's scratch, made on its first call.</summary>");
+        writer.Line("private static ref float ThreadScratch() => ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(t_scratch ??= new float[ThreadScratchLength]);");
+        writer.Line();
+    }
+
+    /// <summary>
+    /// <c>RunThreaded</c>, Predict with intra-op threads: <c>Run</c>'s layers in order, those with independent parts
+    /// (<see cref="LayerMethods.AddTask"/>) spread over the threads by the calling thread's <c>IntraOpTeam</c>;
+    /// <c>RunTask</c> maps (layer, part) to the methods. Every part computes what it computes in <c>Run</c>, so the
+    /// outputs are the same bit for bit.
+    /// </summary>
+    private static void WriteRunThreaded(SourceWriter writer, KernelClassBuilder kernels)
+    {
+        const string Signature = "(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] arenaArray, int threads)";
+        var layers = kernels.ParallelLayers;
+        var generic = kernels.UsesLanes ? LanesCode.TypeParameters : "";
+        var constraints = kernels.UsesLanes ? LanesCode.Constraints : "";
+        writer.Line("/// <summary>Layers whose parts run side by side with intra-op threads.</summary>");
+        writer.Line("internal const int ParallelLayers = " + Literals.Int(layers.Count) + ";");
+        writer.Line();
+        if (kernels.UsesLanes)
+        {
+            writer.Line("/// <summary>Runs every layer on one sample with the widest SIMD this CPU accelerates, the parts of the larger layers on up to <paramref name=\"threads\"/> threads.</summary>");
+            WriteLaneDispatch(writer, kernels.Options.LaneWidths, "internal static void RunThreaded" + Signature, null, "RunThreaded<{0}>(input, output, arenaArray, threads);");
+            writer.Line();
+        }
+
+        writer.Line("/// <summary>Runs every layer on one sample, the parts of the larger layers on up to <paramref name=\"threads\"/> threads, this one included.</summary>");
+        writer.Line((kernels.UsesLanes ? "private" : "internal") + " static void RunThreaded" + generic + Signature + constraints);
+        using (writer.Block())
+        {
+            writer.Line("global::System.Span<float> arena = arenaArray;");
+            if (layers.Count == 0)
+            {
+                writer.Lines(kernels.ThreadedRunBody.ToString());
+                return;
+            }
+
+            writer.Line("var team = IntraOpTeam.ForThisThread();");
+            writer.Line("team.Begin(arenaArray, threads);");
+            writer.Line("try");
+            using (writer.Block())
+            {
+                writer.Lines(kernels.ThreadedRunBody.ToString());
+            }
+
+            writer.Line("finally");
+            using (writer.Block())
+            {
+                writer.Line("team.End();");
+            }
+        }
+
+        writer.Line();
+        if (kernels.UsesLanes)
+        {
+            writer.Line("/// <summary>Runs part <paramref name=\"task\"/> of parallel layer <paramref name=\"layer\"/> at the widest SIMD this CPU accelerates.</summary>");
+            WriteLaneDispatch(writer, kernels.Options.LaneWidths, "internal static void RunTask(int layer, int task, global::System.Span<float> arena)", null, "RunTask<{0}>(layer, task, arena);");
+            writer.Line();
+        }
+
+        writer.Line("/// <summary>Runs part <paramref name=\"task\"/> of parallel layer <paramref name=\"layer\"/>.</summary>");
+        writer.Line((kernels.UsesLanes ? "private" : "internal") + " static void RunTask" + generic + "(int layer, int task, global::System.Span<float> arena)" + constraints);
+        using (writer.Block())
+        {
+            using (writer.Block("switch (layer)"))
+            {
+                for (var index = 0; index < layers.Count; index++)
+                {
+                    writer.Line("case " + Literals.Int(index) + ":");
+                    using (writer.Block("switch (task)"))
+                    {
+                        for (var task = 0; task < layers[index].Count; task++)
+                        {
+                            writer.Line("case " + Literals.Int(task) + ":");
+                            foreach (var call in layers[index][task])
+                            {
+                                writer.Line("    " + call);
+                            }
+
+                            writer.Line("    return;");
+                        }
+                    }
+
+                    writer.Line("    break;");
+                }
+            }
+
+            writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(task));");
+        }
+
+        writer.Line();
+        writer.Lines(IntraOpTeam);
+    }
+
+    /// <summary>
+    /// Predict's intra-op threads for one calling thread. Helpers from the thread pool join when a call begins, take
+    /// parts of each parallel layer as they come, spin between layers, and linger briefly after the call for the next
+    /// one. Parts are claimed from a counter whose high half numbers the layer's run, and each run's layer and part
+    /// count sit in one of two slots, so a helper that read a finished run claims nothing of the next; the caller takes
+    /// parts too and spins until every claimed part is done.
+    /// </summary>
+    private const string IntraOpTeam = """
+/// <summary>The thread-pool helpers of Predict with intra-op threads for one calling thread, reused by every call.</summary>
+internal sealed class IntraOpTeam : global::System.Threading.IThreadPoolWorkItem
+{
+    [global::System.ThreadStatic]
+    private static IntraOpTeam? t_team;
+
+    private static readonly global::System.TimeSpan Linger = global::System.TimeSpan.FromMicroseconds(50);
+
+    private readonly int[] _layers = new int[2];
+    private readonly int[] _parts = new int[2];
+    private float[] _arena = global::System.Array.Empty<float>();
+    private long _state;
+    private int _pending;
+    private int _helpers;
+    private volatile bool _open;
+    private long _closedAt;
+
+    public static IntraOpTeam ForThisThread() => t_team ??= new IntraOpTeam();
+
+    /// <summary>Starts a call: enough helpers to make <paramref name="threads"/> with this one.</summary>
+    public void Begin(float[] arena, int threads)
+    {
+        _arena = arena;
+        _open = true;
+        while (true)
+        {
+            int helpers = global::System.Threading.Volatile.Read(ref _helpers);
+            if (helpers >= threads - 1)
+            {
+                break;
+            }
+
+            if (global::System.Threading.Interlocked.CompareExchange(ref _helpers, helpers + 1, helpers) == helpers)
+            {
+                global::System.Threading.ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+        }
+    }
+
+    /// <summary>Runs the <paramref name="parts"/> parts of parallel layer <paramref name="layer"/> and returns when all are done.</summary>
+    public void Run(int layer, int parts)
+    {
+        long run = (global::System.Threading.Volatile.Read(ref _state) >> 32) + 1;
+        int slot = (int)(run & 1);
+        _layers[slot] = layer;
+        _parts[slot] = parts;
+        global::System.Threading.Volatile.Write(ref _pending, parts);
+        global::System.Threading.Volatile.Write(ref _state, run << 32);
+        while (TryRunPart())
+        {
+        }
+
+        var spin = new global::System.Threading.SpinWait();
+        while (global::System.Threading.Volatile.Read(ref _pending) != 0)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>Ends a call; the helpers leave once no call has come for a little while.</summary>
+    public void End()
+    {
+        global::System.Threading.Volatile.Write(ref _closedAt, global::System.Diagnostics.Stopwatch.GetTimestamp());
+        _open = false;
+    }
+
+    public void Execute()
+    {
+        var spin = new global::System.Threading.SpinWait();
+        while (true)
+        {
+            if (TryRunPart())
+            {
+                spin = default;
+                continue;
+            }
+
+            if (_open)
+            {
+                // Between layers of a call: the next parts come within microseconds.
+                global::System.Threading.Thread.SpinWait(4);
+                continue;
+            }
+
+            if (global::System.Diagnostics.Stopwatch.GetElapsedTime(global::System.Threading.Volatile.Read(ref _closedAt)) > Linger)
+            {
+                break;
+            }
+
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        global::System.Threading.Interlocked.Decrement(ref _helpers);
+    }
+
+    /// <summary>Claims and runs one part of the current layer; false when none is left.</summary>
+    private bool TryRunPart()
+    {
+        long state = global::System.Threading.Volatile.Read(ref _state);
+        int slot = (int)((state >> 32) & 1);
+        int part = (int)(state & 0xFFFFFFFF);
+        if (part >= global::System.Threading.Volatile.Read(ref _parts[slot]))
+        {
+            return false;
+        }
+
+        if (global::System.Threading.Interlocked.CompareExchange(ref _state, state + 1, state) == state)
+        {
+            SparseGenKernels.RunTask(_layers[slot], part, _arena);
+            global::System.Threading.Interlocked.Decrement(ref _pending);
+        }
+
+        return true;
+    }
+}
+""";
 
     private const string RunGroupSignature = "(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int first, int count, ";
 

@@ -38,12 +38,12 @@ internal static class DenseKernelEmitter
         else
         {
             // A row of more nonzeros than half a method is cut into several pieces, each carrying the partial sums to the
-            // next through four floats of scratch per row.
+            // next through four floats of the thread's scratch per row. Ranges of outputs are the tasks.
             var maxTerms = System.Math.Max(1, (layer.Kernels.Options.MaxStatementsPerMethod / 2) - 8);
-            var carry = layer.Kernels.AllocateScratch(PartialSums * rows);
-            for (var m = 0; m < outFeatures; m++)
+            var carry = layer.Kernels.AllocateThreadScratch(PartialSums * rows);
+            foreach (var (from, to) in SimdConvKernelEmitter.ChannelRanges(outFeatures))
             {
-                methods.Add(Unrolled(layer.Kernels, dense, m, inputRow, outputRow, maxTerms, carry, rows == 1 ? null : "r"));
+                methods.AddTask(Enumerable.Range(from, to - from).SelectMany(m => Unrolled(layer.Kernels, dense, m, inputRow, outputRow, maxTerms, carry, rows == 1 ? null : "r")));
             }
         }
 
@@ -106,7 +106,7 @@ internal static class DenseKernelEmitter
 
         IEnumerable<int> Sums() => Enumerable.Range(0, PartialSums);
 
-        string Carried(int j) => "arena[" + (row is null ? Literals.Int(carry + j) : Literals.Int(carry + j) + " + " + Literals.Int(PartialSums) + " * " + row) + "]";
+        string Carried(int j) => "global::System.Runtime.CompilerServices.Unsafe.Add(ref ThreadScratch(), " + (row is null ? Literals.Int(carry + j) : Literals.Int(carry + j) + " + " + Literals.Int(PartialSums) + " * " + row) + ")";
     }
 
     private const int PartialSums = 4;

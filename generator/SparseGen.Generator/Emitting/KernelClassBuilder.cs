@@ -54,6 +54,40 @@ internal sealed class KernelClassBuilder
     /// <summary>The body of <c>Run</c>, written at indentation zero.</summary>
     public SourceWriter RunBody { get; } = new();
 
+    /// <summary>
+    /// The body of <c>RunThreaded</c> (Predict with intra-op threads): <c>Run</c>'s statements, except that the
+    /// independent parts of a parallel layer are a call that spreads them over the threads.
+    /// </summary>
+    public SourceWriter ThreadedRunBody { get; } = new();
+
+    /// <summary>The layers whose parts run side by side with intra-op threads: per layer, its work items, each the methods it calls in order.</summary>
+    public List<IReadOnlyList<IReadOnlyList<string>>> ParallelLayers { get; } = new();
+
+    /// <summary>Floats of the per-thread scratch (<c>ThreadScratch()</c>): what one layer part needs for itself while others run beside it.</summary>
+    public int ThreadScratchLength { get; private set; }
+
+    /// <summary>A range of the calling thread's own scratch for one layer's use (parts of a layer that run side by side each get theirs); its offset.</summary>
+    public int AllocateThreadScratch(int length)
+    {
+        var offset = ThreadScratchLength;
+        ThreadScratchLength += length;
+        return offset;
+    }
+
+    /// <summary>A line of both <c>Run</c> and <c>RunThreaded</c>.</summary>
+    public void RunLine(string line)
+    {
+        RunBody.Line(line);
+        ThreadedRunBody.Line(line);
+    }
+
+    /// <summary>A statement of both <c>Run</c> and <c>RunThreaded</c>.</summary>
+    public void RunStatement(string statement)
+    {
+        RunBody.Statement(statement);
+        ThreadedRunBody.Statement(statement);
+    }
+
     public IEnumerable<KernelHelper> Helpers => _helpers.OrderBy(helper => helper);
 
     public void UseHelper(KernelHelper helper) => _helpers.Add(helper);

@@ -216,11 +216,11 @@ private static void PadInput(global::System.ReadOnlySpan<float> x, global::Syste
 /// <summary>
 /// Writes rows × columns outputs from a wide plane (rows of <paramref name="wideRowLength"/>, the extra
 /// columns garbage) to <paramref name="y"/> at <paramref name="offset"/>, through Relu if asked. A vector
-/// may spill past a row: outputs are written in ascending order, so a later row overwrites the spill,
-/// and nothing is written past the end of <paramref name="y"/>.
+/// may spill past a row: outputs are written in ascending order, so a later row (or the next channel, in the same
+/// task) overwrites the spill, and nothing is written at or past <paramref name="limit"/>.
 /// </summary>
 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<float> y, int offset, int rows, int columns, int wideRowLength, bool relu) where V : struct where TLanes : struct, ILanes<V>
+private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<float> y, int offset, int rows, int columns, int wideRowLength, bool relu, int limit) where V : struct where TLanes : struct, ILanes<V>
 {
     TLanes lanes = default;
     int count = lanes.Count;
@@ -228,7 +228,7 @@ private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<flo
     for (int r = 0; r < rows; r++)
     {
         int source = r * wideRowLength, destination = offset + r * columns, c = 0;
-        for (; c < columns && destination + c + count <= y.Length; c += count)
+        for (; c < columns && destination + c + count <= limit; c += count)
         {
             V v = lanes.Load(ref wide, source + c);
             lanes.Store(relu ? lanes.Relu(v) : v, ref target, destination + c);
@@ -246,11 +246,11 @@ private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<flo
 /// Writes a 2×2, stride-2 max pool of one channel's wide plane (rows of <paramref name="wideRowLength"/>, the extra
 /// columns garbage) to <paramref name="y"/> at <paramref name="offset"/>: pooledRows × pooledColumns outputs, each
 /// window through Relu first if asked and taken in the reference's order (top-left first). Outputs are written in
-/// ascending order, so a vector's spill past a row is overwritten later; nothing is read past
-/// <paramref name="wideLength"/> or written past the end of <paramref name="y"/>.
+/// ascending order, so a vector's spill past a row is overwritten later (or by the next channel, in the same task);
+/// nothing is read past <paramref name="wideLength"/> or written at or past <paramref name="limit"/>.
 /// </summary>
 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, global::System.Span<float> y, int offset, int pooledRows, int pooledColumns, int wideRowLength, bool relu) where V : struct where TLanes : struct, ILanes<V>
+private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, global::System.Span<float> y, int offset, int pooledRows, int pooledColumns, int wideRowLength, bool relu, int limit) where V : struct where TLanes : struct, ILanes<V>
 {
     TLanes lanes = default;
     int count = lanes.Count;
@@ -260,7 +260,7 @@ private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, g
         int top = 2 * py * wideRowLength, bottom = top + wideRowLength, o = offset + py * pooledColumns, px = 0;
         if (count > 1)
         {
-            for (; px < pooledColumns && o + px + count <= y.Length && bottom + 2 * (px + count) <= wideLength; px += count)
+            for (; px < pooledColumns && o + px + count <= limit && bottom + 2 * (px + count) <= wideLength; px += count)
             {
                 V top0 = lanes.Load(ref wide, top + 2 * px), top1 = lanes.Load(ref wide, top + 2 * px + count);
                 V bottom0 = lanes.Load(ref wide, bottom + 2 * px), bottom1 = lanes.Load(ref wide, bottom + 2 * px + count);

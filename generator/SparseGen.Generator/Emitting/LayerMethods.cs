@@ -20,6 +20,14 @@ internal sealed class LayerMethods
     private readonly IReadOnlyList<string> _rowLocals;
     private readonly bool _lanes;
     private readonly List<List<CodePiece>> _methods = new() { new List<CodePiece>() };
+
+    // Per method: 0 before the layer's tasks, 1 tasks, 2 after them; and the tasks a method holds pieces of.
+    private readonly List<int> _phases = new() { 0 };
+    private readonly List<HashSet<int>> _tasksOf = new() { new HashSet<int>() };
+    private int _phase;
+    private bool _startMethod;
+    private int? _task;
+    private int _taskCount;
     private int _statements;
     private int _loops;
 
@@ -50,24 +58,11 @@ internal sealed class LayerMethods
 
     private int FixedStatements => _locals.Count + 1 + (_rowLoop is null ? 0 : 1 + _rowLocals.Count);
 
+    /// <summary>A piece that runs in order with everything else: before the layer's tasks, or after them once a task was added.</summary>
     public void Add(CodePiece piece)
     {
-        var options = _kernels.Options;
-        var budget = _lanes ? options.MaxSimdStatementsPerMethod : options.MaxStatementsPerMethod;
-        var current = _methods[_methods.Count - 1];
-        if (current.Count > 0
-            && (FixedStatements + _statements + piece.Statements > budget
-                || _loops + piece.Loops + 1 > options.MaxLoopsPerMethod))
-        {
-            current = new List<CodePiece>();
-            _methods.Add(current);
-            _statements = 0;
-            _loops = 0;
-        }
-
-        current.Add(piece);
-        _statements += piece.Statements;
-        _loops += piece.Loops;
+        _task = null;
+        Place(piece, _taskCount == 0 ? 0 : 2);
     }
 
     public void Add(IEnumerable<CodePiece> pieces)
@@ -76,6 +71,66 @@ internal sealed class LayerMethods
         {
             Add(piece);
         }
+    }
+
+    /// <summary>
+    /// Pieces that run in order as one task, independent of the layer's other tasks: they write outputs no other task
+    /// writes and keep their scratch in <c>ThreadScratch()</c>. With intra-op threads the tasks run side by side, after
+    /// every piece added before the first task and before every piece added after the last.
+    /// </summary>
+    /// <param name="pieces">The task's pieces, in order.</param>
+    /// <param name="ownMethods">
+    /// Whether the task gets methods of its own: for a piece whose loops keep many vectors live, which two of in one
+    /// method would leave the JIT more locals than it tracks.
+    /// </param>
+    public void AddTask(IEnumerable<CodePiece> pieces, bool ownMethods = false)
+    {
+        if (_phase == 2)
+        {
+            throw new System.InvalidOperationException("a layer's tasks come before the pieces that run after them");
+        }
+
+        _task = _taskCount++;
+        _startMethod |= ownMethods;
+        foreach (var piece in pieces)
+        {
+            Place(piece, 1);
+        }
+
+        _startMethod = ownMethods;
+        _task = null;
+    }
+
+    private void Place(CodePiece piece, int phase)
+    {
+        var options = _kernels.Options;
+        var budget = _lanes ? options.MaxSimdStatementsPerMethod : options.MaxStatementsPerMethod;
+        var current = _methods[_methods.Count - 1];
+        if (current.Count > 0
+            && (phase != _phase
+                || _startMethod
+                || FixedStatements + _statements + piece.Statements > budget
+                || _loops + piece.Loops + 1 > options.MaxLoopsPerMethod))
+        {
+            current = new List<CodePiece>();
+            _methods.Add(current);
+            _phases.Add(phase);
+            _tasksOf.Add(new HashSet<int>());
+            _statements = 0;
+            _loops = 0;
+        }
+
+        _startMethod = false;
+        _phase = phase;
+        _phases[_phases.Count - 1] = phase;
+        if (_task is { } task)
+        {
+            _tasksOf[_tasksOf.Count - 1].Add(task);
+        }
+
+        current.Add(piece);
+        _statements += piece.Statements;
+        _loops += piece.Loops;
     }
 
     /// <summary>Writes the methods and their calls.</summary>
@@ -87,12 +142,14 @@ internal sealed class LayerMethods
             members.Line(line);
         }
 
+        var typeParameters = _lanes ? LanesCode.TypeParameters : "";
+        var calls = Enumerable.Range(0, _methods.Count).Select(index => MethodName(index) + typeParameters + "(arena);").ToList();
+        WriteThreadedCalls(calls);
         for (var index = 0; index < _methods.Count; index++)
         {
-            var methodName = _methods.Count == 1 ? _name : _name + "Part" + (index + 1).ToString(CultureInfo.InvariantCulture);
+            var methodName = MethodName(index);
             var pieces = _methods[index];
-            var typeParameters = _lanes ? LanesCode.TypeParameters : "";
-            _kernels.RunBody.Line(methodName + typeParameters + "(arena);");
+            _kernels.RunBody.Line(calls[index]);
             members.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
             members.Line($"private static void {methodName}{typeParameters}(global::System.Span<float> arena){(_lanes ? LanesCode.Constraints : "")}");
             using (members.Block())
@@ -126,6 +183,50 @@ internal sealed class LayerMethods
             }
 
             members.Line();
+        }
+    }
+
+    private string MethodName(int index) => _methods.Count == 1 ? _name : _name + "Part" + (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// <c>RunThreaded</c>'s calls: the methods before and after the tasks in order, and the task methods as work items,
+    /// consecutive methods that share a task (one cut across methods) being one item; a layer with fewer than two items
+    /// runs in order.
+    /// </summary>
+    private void WriteThreadedCalls(IReadOnlyList<string> calls)
+    {
+        var items = new List<List<string>>();
+        for (var index = 0; index < _methods.Count; index++)
+        {
+            if (_phases[index] != 1)
+            {
+                continue;
+            }
+
+            var continues = index > 0 && _phases[index - 1] == 1 && _tasksOf[index].Overlaps(_tasksOf[index - 1]);
+            if (!continues)
+            {
+                items.Add(new List<string>());
+            }
+
+            items[items.Count - 1].Add(calls[index]);
+        }
+
+        var body = _kernels.ThreadedRunBody;
+        var parallelWritten = false;
+        for (var index = 0; index < _methods.Count; index++)
+        {
+            if (_phases[index] != 1 || items.Count < 2)
+            {
+                body.Line(calls[index]);
+            }
+            else if (!parallelWritten)
+            {
+                parallelWritten = true;
+                body.Line("team.Run(" + _kernels.ParallelLayers.Count.ToString(CultureInfo.InvariantCulture) + ", " + items.Count.ToString(CultureInfo.InvariantCulture) + "); // "
+                    + _name + ": its parts side by side");
+                _kernels.ParallelLayers.Add(items);
+            }
         }
     }
 

@@ -28,7 +28,7 @@ internal static class SimdChannelsConvKernelEmitter
         var shape = SimdChannelsShape.Of(conv, g, pooled: pool is not null);
         var kernels = layer.Kernels;
         var planes = kernels.AllocateScratch(g.SimdPlanes);
-        var scratch = kernels.AllocateScratch(shape.Pixels * Block * (pool is null ? 1 : 2));
+        var scratch = kernels.AllocateThreadScratch(shape.Pixels * Block * (pool is null ? 1 : 2));
         var channelStride = g.Phases * g.PhaseHeight * g.PhaseWidth;
         var windows = shape.Windows;
         var windowOffsets = windows.Select(k => g.SimdOffset(new ConvTap(0f, 0, 0, k, 0, 0, 0, 0, 0))).ToList();
@@ -70,11 +70,18 @@ internal static class SimdChannelsConvKernelEmitter
 
         methods.Add(SimdConvKernelEmitter.PadInputPiece(g, planes, ""));
 
-        methods.Add(CodePiece.Write(writer =>
+        // Each 16-channel block is a task: with intra-op threads the blocks run side by side.
+        for (var first = 0; first < conv.OutputChannels; first += Block)
+        {
+            methods.AddTask(new[] { BlockPiece(first, Math.Min(conv.OutputChannels, first + Block)) }, ownMethods: true);
+        }
+
+        CodePiece BlockPiece(int from, int to) => CodePiece.Write(writer =>
         {
             var stride = inputs * windows.Count * Block;
             writer.Line("// weights[((block · " + Literals.Int(inputs) + " + c) · " + Literals.Int(windows.Count) + " + kernel position) · 16 + channel in block]; tiles of "
                 + Literals.Int(shape.Pixels) + " pixels of a row, " + Literals.Int(shape.Tiles) + " a row" + (pool is null ? "" : "; rows in pairs for the 2×2 max pool"));
+            using var scope = writer.Block();
             writer.Statement("TLanes lanes = default;");
             if (table.Length > 0)
             {
@@ -82,12 +89,12 @@ internal static class SimdChannelsConvKernelEmitter
             }
 
             writer.Statement("ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Bias") + ");");
-            writer.Statement("ref float scratch = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(scratch) + ");");
+            writer.Statement("ref float scratch = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ThreadScratch(), " + Literals.Int(scratch) + ");");
             writer.Statement("ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);");
-            using (writer.Block("for (int m = 0; m < " + Literals.Int(conv.OutputChannels) + "; m += lanes.Count)"))
+            using (writer.Block("for (int m = " + Literals.Int(from) + "; m < " + Literals.Int(to) + "; m += lanes.Count)"))
             {
                 writer.Statement("V b = lanes.Load(ref bias, m);");
-                writer.Statement("int channels = global::System.Math.Min(lanes.Count, " + Literals.Int(conv.OutputChannels) + " - m);");
+                writer.Statement("int channels = global::System.Math.Min(lanes.Count, " + Literals.Int(to) + " - m);");
                 if (table.Length > 0)
                 {
                     writer.Statement("int block = (m >> 4) * " + Literals.Int(stride) + " + (m & 15);");
@@ -135,7 +142,7 @@ internal static class SimdChannelsConvKernelEmitter
                     }
                 }
             }
-        }));
+        });
 
         if (conv.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
         {

@@ -29,7 +29,7 @@ internal static class SimdConvKernelEmitter
         var pool = layer.Plan.FusedPoolOf(conv);
         var kernels = layer.Kernels;
         var planes = kernels.AllocateScratch(g.SimdPlanes);
-        var wide = kernels.AllocateScratch(shape.CoveredLength);
+        var wide = kernels.AllocateThreadScratch(shape.CoveredLength);
         var taps = Enumerable.Range(0, conv.OutputChannels).Select(m => g.TapsOf(m).ToList()).ToList();
         var maxOffset = taps.SelectMany(t => t).Select(g.SimdOffset).DefaultIfEmpty(0).Max();
         kernels.RequireReadEnd(planes + maxOffset + shape.CoveredLength);
@@ -42,21 +42,25 @@ internal static class SimdConvKernelEmitter
             "TLanes lanes = default;",
             "int strip = " + Literals.Int(shape.Accumulators) + " * lanes.Count;",
             "ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");",
-            "ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(wide) + ");",
+            "ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ThreadScratch(), " + Literals.Int(wide) + ");",
         });
 
         methods.Add(PadInputPiece(g, planes, "; wide rows of " + Literals.Int(g.PhaseWidth) + ", strips of " + Literals.Int(shape.Accumulators) + " vectors"));
 
         if (strategy == LayerStrategy.SimdTable)
         {
-            methods.Add(Table(layer, conv, g, shape, taps, relu, pool is not null));
+            var tables = Tables(layer, conv, g, taps);
+            foreach (var (from, to) in ChannelRanges(conv.OutputChannels))
+            {
+                methods.AddTask(new[] { Table(layer, conv, g, shape, tables, from, to, relu, pool is not null) }, ownMethods: true);
+            }
         }
         else
         {
             var tapsPerPiece = Math.Max(1, (kernels.Options.MaxSimdStatementsPerMethod - 16) / (shape.Accumulators + 1) / 2);
-            for (var m = 0; m < conv.OutputChannels; m++)
+            foreach (var (from, to) in ChannelRanges(conv.OutputChannels))
             {
-                methods.Add(Unrolled(conv, g, shape, m, taps[m], tapsPerPiece, relu, pool is not null));
+                methods.AddTask(Enumerable.Range(from, to - from).SelectMany(m => Unrolled(conv, g, shape, m, taps[m], tapsPerPiece, relu, pool is not null, lastOfTask: m == to - 1)));
             }
         }
 
@@ -68,7 +72,22 @@ internal static class SimdConvKernelEmitter
         methods.Finish();
     }
 
-    private static CodePiece Table(LayerContext layer, ConvOperation conv, ConvGeometry g, SimdConvShape shape, List<List<ConvTap>> taps, bool relu, bool pooled)
+    /// <summary>Output channels in <see cref="TableTasks"/> ranges as even as may be: the table kernel's tasks for intra-op threads.</summary>
+    internal static IEnumerable<(int From, int To)> ChannelRanges(int channels)
+    {
+        var tasks = Math.Min(TableTasks, channels);
+        for (var task = 0; task < tasks; task++)
+        {
+            yield return (channels * task / tasks, channels * (task + 1) / tasks);
+        }
+    }
+
+    /// <summary>Tasks a table-driven layer is cut into: enough to share among a few cores, few enough to cost nothing on one.</summary>
+    private const int TableTasks = 8;
+
+    private sealed record TapTables(bool HasBias, bool HasWeights);
+
+    private static TapTables Tables(LayerContext layer, ConvOperation conv, ConvGeometry g, List<List<ConvTap>> taps)
     {
         var weights = taps.SelectMany(t => t).Select(t => t.Weight).ToList();
         var offsets = taps.SelectMany(t => t).Select(g.SimdOffset).ToList();
@@ -91,46 +110,58 @@ internal static class SimdConvKernelEmitter
         }
 
         layer.Kernels.IntTable(layer.TableName("Starts"), starts);
+        return new TapTables(hasBias, weights.Count > 0);
+    }
+
+    private static CodePiece Table(LayerContext layer, ConvOperation conv, ConvGeometry g, SimdConvShape shape, TapTables tables, int from, int to, bool relu, bool pooled)
+    {
+        var hasBias = tables.HasBias;
         return CodePiece.Write(writer =>
         {
-            writer.Line("// The nonzero taps of output channel m are weights[starts[m] .. starts[m + 1]), each reading the planes at its offset.");
-            writer.Statement("var starts = " + layer.TableName("Starts") + ";");
-            if (hasBias)
+            writer.Line("// Output channels " + Literals.Int(from) + "–" + Literals.Int(to - 1) + ": the nonzero taps of channel m are weights[starts[m] .. starts[m + 1]), each reading the planes at its offset.");
+            using (writer.Block())
             {
-                writer.Statement("var bias = " + layer.TableName("Bias") + ";");
-            }
-
-            if (weights.Count > 0)
-            {
-                writer.Statement("ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Weights") + ");");
-                writer.Statement("ref int offsets = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Offsets") + ");");
-            }
-
-            using (writer.Block(ConvKernelEmitter.Loop("m", 0, conv.OutputChannels)))
-            {
-                writer.Statement("V b = lanes.Splat(" + (hasBias ? "bias[m]" : "0f") + ");");
-                using (writer.Block("for (int p = 0; p < " + Literals.Int(shape.WideLength) + "; p += strip)"))
+                writer.Statement("var starts = " + layer.TableName("Starts") + ";");
+                if (hasBias)
                 {
-                    writer.Statement("V " + string.Join(", ", Accumulators(shape).Select(a => a + " = b")) + ";");
-                    if (weights.Count > 0)
-                    {
-                        using (writer.Block("for (int n = starts[m]; n < starts[m + 1]; n++)"))
-                        {
-                            writer.Statement("V w = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n));");
-                            writer.Statement("ref float s = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, global::System.Runtime.CompilerServices.Unsafe.Add(ref offsets, n) + p);");
-                            writer.Statements(Accumulators(shape).Select((a, k) => a + " = lanes.MultiplyAdd(w, lanes.Load(ref s, " + Lane(k) + "), " + a + ");").ToArray());
-                        }
-                    }
-
-                    writer.Statements(Accumulators(shape).Select((a, k) => "lanes.Store(" + a + ", ref wide, " + IndexExpression.Plus("p", 0) + (k == 0 ? "" : " + " + Lane(k)) + ");").ToArray());
+                    writer.Statement("var bias = " + layer.TableName("Bias") + ";");
                 }
 
-                writer.Statement(pooled ? StorePooledRows(g, shape, "m * " + Literals.Int(PooledPlane(g)), relu) : StoreRows(g, "m * " + Literals.Int(g.OutputPlane), relu));
+                if (tables.HasWeights)
+                {
+                    writer.Statement("ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Weights") + ");");
+                    writer.Statement("ref int offsets = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Offsets") + ");");
+                }
+
+                using (writer.Block(ConvKernelEmitter.Loop("m", from, to)))
+                {
+                    writer.Statement("V b = lanes.Splat(" + (hasBias ? "bias[m]" : "0f") + ");");
+                    using (writer.Block("for (int p = 0; p < " + Literals.Int(shape.WideLength) + "; p += strip)"))
+                    {
+                        writer.Statement("V " + string.Join(", ", Accumulators(shape).Select(a => a + " = b")) + ";");
+                        if (tables.HasWeights)
+                        {
+                            using (writer.Block("for (int n = starts[m]; n < starts[m + 1]; n++)"))
+                            {
+                                writer.Statement("V w = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n));");
+                                writer.Statement("ref float s = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, global::System.Runtime.CompilerServices.Unsafe.Add(ref offsets, n) + p);");
+                                writer.Statements(Accumulators(shape).Select((a, k) => a + " = lanes.MultiplyAdd(w, lanes.Load(ref s, " + Lane(k) + "), " + a + ");").ToArray());
+                            }
+                        }
+
+                        writer.Statements(Accumulators(shape).Select((a, k) => "lanes.Store(" + a + ", ref wide, " + IndexExpression.Plus("p", 0) + (k == 0 ? "" : " + " + Lane(k)) + ");").ToArray());
+                    }
+
+                    // The task's last channel keeps its vectors inside its own plane: the next task may have written the next one already.
+                    var plane = pooled ? PooledPlane(g) : g.OutputPlane;
+                    var limit = "m == " + Literals.Int(to - 1) + " ? " + Literals.Int(to * plane) + " : y.Length";
+                    writer.Statement(pooled ? StorePooledRows(g, shape, "m * " + Literals.Int(plane), relu, limit) : StoreRows(g, "m * " + Literals.Int(plane), relu, limit));
+                }
             }
         });
     }
 
-    private static IEnumerable<CodePiece> Unrolled(ConvOperation conv, ConvGeometry g, SimdConvShape shape, int m, List<ConvTap> taps, int tapsPerPiece, bool relu, bool pooled)
+    private static IEnumerable<CodePiece> Unrolled(ConvOperation conv, ConvGeometry g, SimdConvShape shape, int m, List<ConvTap> taps, int tapsPerPiece, bool relu, bool pooled, bool lastOfTask)
     {
         var bias = conv.Bias is null ? 0f : conv.Bias[m];
         var pieces = Math.Max(1, (taps.Count + tapsPerPiece - 1) / tapsPerPiece);
@@ -174,7 +205,10 @@ internal static class SimdConvKernelEmitter
 
                 if (isLast)
                 {
-                    writer.Statement(pooled ? StorePooledRows(g, shape, Literals.Int(m * PooledPlane(g)), relu) : StoreRows(g, Literals.Int(m * g.OutputPlane), relu));
+                    // The task's last channel keeps its vectors inside its own plane: the next task may have written the next one already.
+                    var plane = pooled ? PooledPlane(g) : g.OutputPlane;
+                    var limit = lastOfTask ? Literals.Int((m + 1) * plane) : "y.Length";
+                    writer.Statement(pooled ? StorePooledRows(g, shape, Literals.Int(m * plane), relu, limit) : StoreRows(g, Literals.Int(m * plane), relu, limit));
                 }
             });
         }
@@ -192,14 +226,14 @@ internal static class SimdConvKernelEmitter
             }.Select(Literals.Int)) + ");");
         });
 
-    private static string StoreRows(ConvGeometry g, string offset, bool relu) =>
+    private static string StoreRows(ConvGeometry g, string offset, bool relu, string limit) =>
         "StoreRows" + LanesCode.TypeParameters + "(ref wide, y, " + offset + ", " + Literals.Int(g.OutputHeight) + ", " + Literals.Int(g.OutputWidth) + ", "
-        + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ");";
+        + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ", " + limit + ");";
 
     /// <summary>The wide plane through Relu and a fused 2×2 max pool into the pool's output.</summary>
-    private static string StorePooledRows(ConvGeometry g, SimdConvShape shape, string offset, bool relu) =>
+    private static string StorePooledRows(ConvGeometry g, SimdConvShape shape, string offset, bool relu, string limit) =>
         "StorePooledRows" + LanesCode.TypeParameters + "(ref wide, " + Literals.Int(shape.CoveredLength) + ", y, " + offset + ", " + Literals.Int(g.OutputHeight / 2) + ", "
-        + Literals.Int(g.OutputWidth / 2) + ", " + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ");";
+        + Literals.Int(g.OutputWidth / 2) + ", " + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ", " + limit + ");";
 
     private static int PooledPlane(ConvGeometry g) => (g.OutputHeight / 2) * (g.OutputWidth / 2);
 

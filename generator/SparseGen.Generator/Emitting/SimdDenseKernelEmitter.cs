@@ -116,7 +116,7 @@ internal static class SimdDenseKernelEmitter
                 }
 
                 writer.Statement("StoreRows" + LanesCode.TypeParameters + "(ref wide, y, " + IndexExpression.Of(0, (outFeatures, "r")) + ", 1, " + Literals.Int(outFeatures) + ", "
-                    + Literals.Int(padded) + ", " + (relu ? "true" : "false") + ");");
+                    + Literals.Int(padded) + ", " + (relu ? "true" : "false") + ", y.Length);");
             }
         }));
 

@@ -57,6 +57,41 @@ public sealed class GeneratedApiTests
         Assert.True(predictBatch / calls < 64, $"PredictBatch allocated {predictBatch} bytes in {calls} calls");
     }
 
+    [Theory]
+    [InlineData(EmitVariant.Default)]
+    [InlineData(EmitVariant.SimdChannels)]
+    public void Predict_with_intra_op_threads_allocates_next_to_nothing_once_warm(EmitVariant variant)
+    {
+        var model = CompiledCases.Get(Case, variant);
+        const int calls = 100;
+        var input = new float[model.InputLength];
+        var output = new float[model.OutputLength];
+        model.PredictThreaded(input, output, 2);
+
+        var start = GC.GetAllocatedBytesForCurrentThread();
+        for (var call = 0; call < calls; call++)
+        {
+            model.PredictThreaded(input, output, 2);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - start;
+
+        // As for PredictBatch: the reused work items allocate nothing, the thread pool's queue now and then a segment.
+        Assert.True(allocated / calls < 64, $"Predict with intra-op threads allocated {allocated} bytes in {calls} calls");
+    }
+
+    [Fact]
+    public void Predict_with_intra_op_threads_checks_the_thread_count_and_both_lengths()
+    {
+        var model = CompiledCases.Get(Case, EmitVariant.Default);
+
+        var threads = Assert.Throws<ArgumentOutOfRangeException>(() => model.PredictThreaded(new float[model.InputLength], new float[model.OutputLength], 0));
+        var output = Assert.Throws<ArgumentException>(() => model.PredictThreaded(new float[model.InputLength], new float[model.OutputLength + 1], 2));
+
+        Assert.Equal("intraOpThreads", threads.ParamName);
+        Assert.Equal("output", output.ParamName);
+    }
+
     [Fact]
     public void Predict_with_a_wrong_output_length_throws()
     {

@@ -13,13 +13,16 @@ internal delegate void PredictFunction(ReadOnlySpan<float> input, Span<float> ou
 
 internal delegate void PredictBatchFunction(ReadOnlySpan<float> inputs, Span<float> outputs, int batch);
 
+internal delegate void PredictThreadedFunction(ReadOnlySpan<float> input, Span<float> output, int intraOpThreads);
+
 /// <summary>A generated class, compiled and loaded: its Predict methods as delegates.</summary>
 internal sealed class CompiledModel
 {
     public CompiledModel(Type type)
     {
         Type = type;
-        Predict = type.GetMethod("Predict")!.CreateDelegate<PredictFunction>();
+        Predict = type.GetMethod("Predict", new[] { typeof(ReadOnlySpan<float>), typeof(Span<float>) })!.CreateDelegate<PredictFunction>();
+        PredictThreaded = type.GetMethod("Predict", new[] { typeof(ReadOnlySpan<float>), typeof(Span<float>), typeof(int) })!.CreateDelegate<PredictThreadedFunction>();
         PredictBatch = type.GetMethod("PredictBatch")!.CreateDelegate<PredictBatchFunction>();
         InputLength = (int)type.GetField("InputLength")!.GetValue(null)!;
         OutputLength = (int)type.GetField("OutputLength")!.GetValue(null)!;
@@ -30,6 +33,9 @@ internal sealed class CompiledModel
     public PredictFunction Predict { get; }
 
     public PredictBatchFunction PredictBatch { get; }
+
+    /// <summary>Predict with intra-op threads: the parts of the larger layers side by side.</summary>
+    public PredictThreadedFunction PredictThreaded { get; }
 
     public int InputLength { get; }
 

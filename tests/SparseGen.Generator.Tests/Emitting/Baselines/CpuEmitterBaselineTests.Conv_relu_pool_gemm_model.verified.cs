@@ -70,6 +70,42 @@ namespace Samples.Models
             SparseGenKernels.Run(input, output, SparseGenKernels.Arena());
         }
 
+        /// <summary>
+        /// Runs the model on one sample with the independent parts of its larger layers spread over up to
+        /// <paramref name="intraOpThreads"/> threads: the calling thread and thread-pool threads. For latency where cores are idle;
+        /// the outputs are those of <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>, which stays on the calling thread.
+        /// </summary>
+        /// <param name="input">[1×6×6] floats, row-major (<see cref="InputLength"/> of them).</param>
+        /// <param name="output">Receives the [4] output (<see cref="OutputLength"/> floats).</param>
+        /// <param name="intraOpThreads">Threads at most, the calling one included; 1 runs <c>Predict</c>.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length is not the model's.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="intraOpThreads"/> is below 1.</exception>
+        public static void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int intraOpThreads)
+        {
+            if (intraOpThreads < 1)
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(intraOpThreads), intraOpThreads, "intraOpThreads must be at least 1");
+            }
+
+            if (input.Length != InputLength)
+            {
+                throw new global::System.ArgumentException(SparseGenKernels.LengthMessage("input", input.Length, 1, InputLength, "[1×6×6]"), nameof(input));
+            }
+
+            if (output.Length != OutputLength)
+            {
+                throw new global::System.ArgumentException(SparseGenKernels.LengthMessage("output", output.Length, 1, OutputLength, "[4]"), nameof(output));
+            }
+
+            if (intraOpThreads == 1 || SparseGenKernels.ParallelLayers == 0)
+            {
+                SparseGenKernels.Run(input, output, SparseGenKernels.Arena());
+                return;
+            }
+
+            SparseGenKernels.RunThreaded(input, output, SparseGenKernels.Arena(), intraOpThreads);
+        }
+
         /// <summary>Runs the model on <paramref name="batch"/> samples, spread over all cores.</summary>
         /// <param name="inputs"><paramref name="batch"/> samples of [1×6×6] floats, one after another.</param>
         /// <param name="outputs">Receives <paramref name="batch"/> outputs of [4] floats, one after another.</param>
@@ -124,7 +160,7 @@ namespace Samples.Models
         private static class SparseGenKernels
         {
             /// <summary>Floats of activations one sample needs at once, every value placed at build time.</summary>
-            internal const int ArenaLength = 224;
+            internal const int ArenaLength = 174;
 
             [global::System.ThreadStatic]
             private static float[]? t_arena;
@@ -157,7 +193,54 @@ namespace Samples.Models
             private static void Run<V, TLanes>(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
             {
                 input.CopyTo(arena.Slice(0, 36));
-                Layer1Conv<V, TLanes>(arena);
+                Layer1ConvPart1<V, TLanes>(arena);
+                Layer1ConvPart2<V, TLanes>(arena);
+                // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
+                // Layer 3 · Reshape (no code: the same floats under a new shape)
+                Layer4Dense(arena);
+                arena.Slice(18, 4).CopyTo(output);
+            }
+
+            /// <summary>Floats of scratch each thread keeps for itself: layer parts that run side by side never share it.</summary>
+            internal const int ThreadScratchLength = 52;
+
+            [global::System.ThreadStatic]
+            private static float[]? t_scratch;
+
+            /// <summary>The start of this thread's scratch, made on its first call.</summary>
+            private static ref float ThreadScratch() => ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(t_scratch ??= new float[ThreadScratchLength]);
+
+            /// <summary>Layers whose parts run side by side with intra-op threads.</summary>
+            internal const int ParallelLayers = 0;
+
+            /// <summary>Runs every layer on one sample with the widest SIMD this CPU accelerates, the parts of the larger layers on up to <paramref name="threads"/> threads.</summary>
+            internal static void RunThreaded(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] arenaArray, int threads)
+            {
+                if (Lanes512.IsSupported)
+                {
+                    RunThreaded<global::System.Runtime.Intrinsics.Vector512<float>, Lanes512>(input, output, arenaArray, threads);
+                }
+                else if (Lanes256.IsSupported)
+                {
+                    RunThreaded<global::System.Runtime.Intrinsics.Vector256<float>, Lanes256>(input, output, arenaArray, threads);
+                }
+                else if (Lanes128.IsSupported)
+                {
+                    RunThreaded<global::System.Runtime.Intrinsics.Vector128<float>, Lanes128>(input, output, arenaArray, threads);
+                }
+                else
+                {
+                    RunThreaded<float, Lanes1>(input, output, arenaArray, threads);
+                }
+            }
+
+            /// <summary>Runs every layer on one sample, the parts of the larger layers on up to <paramref name="threads"/> threads, this one included.</summary>
+            private static void RunThreaded<V, TLanes>(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] arenaArray, int threads) where V : struct where TLanes : struct, ILanes<V>
+            {
+                global::System.Span<float> arena = arenaArray;
+                input.CopyTo(arena.Slice(0, 36));
+                Layer1ConvPart1<V, TLanes>(arena);
+                Layer1ConvPart2<V, TLanes>(arena);
                 // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
                 // Layer 3 · Reshape (no code: the same floats under a new shape)
                 Layer4Dense(arena);
@@ -204,7 +287,8 @@ namespace Samples.Models
                 {
                     var input = inputs.Slice((first + sample) * InputLength, InputLength);
                     input.CopyTo(arena.Slice(0, 36));
-                    Layer1Conv<V, TLanes>(arena);
+                    Layer1ConvPart1<V, TLanes>(arena);
+                    Layer1ConvPart2<V, TLanes>(arena);
                     // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
                     // Layer 3 · Reshape (no code: the same floats under a new shape)
                     ToLanes(arena.Slice(0, 18), group, 0, sample);
@@ -512,11 +596,11 @@ namespace Samples.Models
             /// <summary>
             /// Writes rows × columns outputs from a wide plane (rows of <paramref name="wideRowLength"/>, the extra
             /// columns garbage) to <paramref name="y"/> at <paramref name="offset"/>, through Relu if asked. A vector
-            /// may spill past a row: outputs are written in ascending order, so a later row overwrites the spill,
-            /// and nothing is written past the end of <paramref name="y"/>.
+            /// may spill past a row: outputs are written in ascending order, so a later row (or the next channel, in the same
+            /// task) overwrites the spill, and nothing is written at or past <paramref name="limit"/>.
             /// </summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<float> y, int offset, int rows, int columns, int wideRowLength, bool relu) where V : struct where TLanes : struct, ILanes<V>
+            private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<float> y, int offset, int rows, int columns, int wideRowLength, bool relu, int limit) where V : struct where TLanes : struct, ILanes<V>
             {
                 TLanes lanes = default;
                 int count = lanes.Count;
@@ -524,7 +608,7 @@ namespace Samples.Models
                 for (int r = 0; r < rows; r++)
                 {
                     int source = r * wideRowLength, destination = offset + r * columns, c = 0;
-                    for (; c < columns && destination + c + count <= y.Length; c += count)
+                    for (; c < columns && destination + c + count <= limit; c += count)
                     {
                         V v = lanes.Load(ref wide, source + c);
                         lanes.Store(relu ? lanes.Relu(v) : v, ref target, destination + c);
@@ -542,11 +626,11 @@ namespace Samples.Models
             /// Writes a 2×2, stride-2 max pool of one channel's wide plane (rows of <paramref name="wideRowLength"/>, the extra
             /// columns garbage) to <paramref name="y"/> at <paramref name="offset"/>: pooledRows × pooledColumns outputs, each
             /// window through Relu first if asked and taken in the reference's order (top-left first). Outputs are written in
-            /// ascending order, so a vector's spill past a row is overwritten later; nothing is read past
-            /// <paramref name="wideLength"/> or written past the end of <paramref name="y"/>.
+            /// ascending order, so a vector's spill past a row is overwritten later (or by the next channel, in the same task);
+            /// nothing is read past <paramref name="wideLength"/> or written at or past <paramref name="limit"/>.
             /// </summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, global::System.Span<float> y, int offset, int pooledRows, int pooledColumns, int wideRowLength, bool relu) where V : struct where TLanes : struct, ILanes<V>
+            private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, global::System.Span<float> y, int offset, int pooledRows, int pooledColumns, int wideRowLength, bool relu, int limit) where V : struct where TLanes : struct, ILanes<V>
             {
                 TLanes lanes = default;
                 int count = lanes.Count;
@@ -556,7 +640,7 @@ namespace Samples.Models
                     int top = 2 * py * wideRowLength, bottom = top + wideRowLength, o = offset + py * pooledColumns, px = 0;
                     if (count > 1)
                     {
-                        for (; px < pooledColumns && o + px + count <= y.Length && bottom + 2 * (px + count) <= wideLength; px += count)
+                        for (; px < pooledColumns && o + px + count <= limit && bottom + 2 * (px + count) <= wideLength; px += count)
                         {
                             V top0 = lanes.Load(ref wide, top + 2 * px), top1 = lanes.Load(ref wide, top + 2 * px + count);
                             V bottom0 = lanes.Load(ref wide, bottom + 2 * px), bottom1 = lanes.Load(ref wide, bottom + 2 * px + count);
@@ -636,17 +720,27 @@ namespace Samples.Models
             // Layer 1 · Conv 1→2 3×3 · 50.0 % zero · 324 MACs kept · SIMD unrolled
             // 'Conv_0': [1×6×6] → [2×6×6], then Relu, then MaxPool 'MaxPool_2' → [2×3×3] in the same loop
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1Conv<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
+            private static void Layer1ConvPart1<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
             {
                 var x = arena.Slice(0, 36);
                 var y = arena.Slice(0, 18);
                 TLanes lanes = default;
                 int strip = 3 * lanes.Count;
                 ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 108);
-                ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 172);
+                ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ThreadScratch(), 0);
                 // Zero-bordered copy of the input, 8×8; wide rows of 8, strips of 3 vectors
                 PadInput(x, arena.Slice(108, 64), 1, 6, 6, 1, 1, 1, 1, 8, 8);
+            }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Layer1ConvPart2<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
+            {
+                var x = arena.Slice(0, 36);
+                var y = arena.Slice(0, 18);
+                TLanes lanes = default;
+                int strip = 3 * lanes.Count;
+                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 108);
+                ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ThreadScratch(), 0);
                 // Output channel 0
                 for (int p = 0; p < 48; p += strip)
                 {
@@ -661,7 +755,7 @@ namespace Samples.Models
                     w = lanes.Splat(-0.31859276f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18 + 2 * lanes.Count), a2);
                     lanes.Store(a0, ref wide, p); lanes.Store(a1, ref wide, p + lanes.Count); lanes.Store(a2, ref wide, p + 2 * lanes.Count);
                 }
-                StorePooledRows<V, TLanes>(ref wide, 48, y, 0, 3, 3, 8, true);
+                StorePooledRows<V, TLanes>(ref wide, 48, y, 0, 3, 3, 8, true, 9);
 
                 // Output channel 1
                 for (int p = 0; p < 48; p += strip)
@@ -674,7 +768,7 @@ namespace Samples.Models
                     w = lanes.Splat(0.71433103f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 17), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 17 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 17 + 2 * lanes.Count), a2);
                     lanes.Store(a0, ref wide, p); lanes.Store(a1, ref wide, p + lanes.Count); lanes.Store(a2, ref wide, p + 2 * lanes.Count);
                 }
-                StorePooledRows<V, TLanes>(ref wide, 48, y, 9, 3, 3, 8, true);
+                StorePooledRows<V, TLanes>(ref wide, 48, y, 9, 3, 3, 8, true, 18);
             }
 
             // Layer 4 · Dense 18→4 · 75.0 % zero · 18 MACs kept · unrolled
