@@ -46,13 +46,13 @@ internal sealed class LayerContext
         "var " + local + " = arena.Slice(" + Literals.Int(Plan.Buffers.OffsetOf(value)) + ", " + Literals.Int(LengthOf(value)) + ");";
 
     public LayerMethods Methods(IReadOnlyList<string> locals, string? rowLoop = null, IReadOnlyList<string>? rowLocals = null) =>
-        new(Kernels, MethodName, Header, locals, rowLoop, rowLocals);
+        new(Kernels, MethodName, Header, locals, rowLoop, rowLocals, inParts: Plan.RunsInParts(Op));
 
     /// <summary>Methods generic over SIMD lanes; the class gets the lanes helpers.</summary>
     public LayerMethods LaneMethods(IReadOnlyList<string> locals)
     {
         Kernels.UseLanes();
-        return new(Kernels, MethodName, Header, locals, lanes: true);
+        return new(Kernels, MethodName, Header, locals, lanes: true, inParts: Plan.RunsInParts(Op));
     }
 
     /// <summary>The arena offset of a value.</summary>

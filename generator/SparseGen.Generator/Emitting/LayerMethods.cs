@@ -19,6 +19,7 @@ internal sealed class LayerMethods
     private readonly string? _rowLoop;
     private readonly IReadOnlyList<string> _rowLocals;
     private readonly bool _lanes;
+    private readonly bool _inParts;
     private readonly List<List<CodePiece>> _methods = new() { new List<CodePiece>() };
 
     // Per method: 0 before the layer's tasks, 1 tasks, 2 after them; and the tasks a method holds pieces of.
@@ -38,6 +39,7 @@ internal sealed class LayerMethods
     /// <param name="rowLoop">A loop header around the pieces in every method, or null.</param>
     /// <param name="rowLocals">Statements at the start of the row loop's body.</param>
     /// <param name="lanes">Whether the methods are generic over SIMD lanes (<see cref="LanesCode"/>).</param>
+    /// <param name="inParts">Whether the layer's tasks become parts that run side by side with intra-op threads; if not, they run in order.</param>
     public LayerMethods(
         KernelClassBuilder kernels,
         string name,
@@ -45,8 +47,10 @@ internal sealed class LayerMethods
         IReadOnlyList<string> locals,
         string? rowLoop = null,
         IReadOnlyList<string>? rowLocals = null,
-        bool lanes = false)
+        bool lanes = false,
+        bool inParts = false)
     {
+        _inParts = inParts;
         _lanes = lanes;
         _kernels = kernels;
         _name = name;
@@ -90,8 +94,19 @@ internal sealed class LayerMethods
             throw new System.InvalidOperationException("a layer's tasks come before the pieces that run after them");
         }
 
-        _task = _taskCount++;
         _startMethod |= ownMethods;
+        if (!_inParts)
+        {
+            foreach (var piece in pieces)
+            {
+                Place(piece, 0);
+            }
+
+            _startMethod = ownMethods;
+            return;
+        }
+
+        _task = _taskCount++;
         foreach (var piece in pieces)
         {
             Place(piece, 1);

@@ -139,6 +139,42 @@ internal static class CostModel
         return canUnroll ? LayerStrategy.Unrolled : LayerStrategy.SparseRows;
     }
 
+    /// <summary>The estimated nanoseconds of <paramref name="conv"/> with <paramref name="strategy"/>, one sample.</summary>
+    public static double EstimateConv(ConvOperation conv, int[] outputShape, LayerStrategy strategy, bool poolFused)
+    {
+        long nonZeros = conv.Weight.NonZeroCount;
+        var pixels = (long)outputShape[1] * outputShape[2];
+        var vectors = Math.Max(1, (pixels + AssumedLanes - 1) / AssumedLanes);
+        return strategy switch
+        {
+            LayerStrategy.SimdChannels => SimdChannels(conv, outputShape, poolFused),
+            LayerStrategy.SimdUnrolled => SimdConv(nonZeros, vectors, SimdUnrolledTap),
+            LayerStrategy.SimdTable => SimdConv(nonZeros, vectors, SimdTableTap),
+            LayerStrategy.SparseTable => nonZeros * pixels * ScalarTable,
+            _ => nonZeros * pixels * ScalarUnrolled,
+        };
+    }
+
+    /// <summary>The estimated nanoseconds of <paramref name="dense"/> with <paramref name="strategy"/> over <paramref name="rows"/> rows, one sample.</summary>
+    public static double EstimateDense(DenseOperation dense, LayerStrategy strategy, bool skipsZeroInputs, int rows)
+    {
+        long nonZeros = dense.Weight.NonZeroCount;
+        var paddedOutputs = (dense.OutputFeatures + AssumedLanes - 1) / AssumedLanes * AssumedLanes;
+        return rows * strategy switch
+        {
+            LayerStrategy.DenseSimd => DenseSimd(dense.InputFeatures, paddedOutputs) * (skipsZeroInputs ? LiveInputsAfterRelu : 1),
+            LayerStrategy.SparseRows or LayerStrategy.SparseTable => nonZeros * SparseRowsPerNonZero,
+            _ => nonZeros * ScalarUnrolled,
+        };
+    }
+
+    /// <summary>
+    /// With intra-op threads a layer is cut into parts only from this estimated time on: handing parts to another
+    /// thread and waiting for them costs about a microsecond a layer (measured here, 2 vCPUs: ResNet and MobileNet,
+    /// every layer in parts, ran 1.3× slower with two threads than with one; the dense CNN, whose conv2 takes 36 µs, 1.6× faster).
+    /// </summary>
+    public const double MinParallelLayerNanoseconds = 5_000;
+
     private static double SimdConv(long nonZeros, long vectors, double perTap)
     {
         var strips = (vectors + MaxConvAccumulators - 1) / MaxConvAccumulators;

@@ -12,9 +12,11 @@ internal sealed class KernelPlan
         BufferPlan buffers,
         PlannerOptions options,
         IReadOnlyDictionary<Operation, PoolOperation>? fusedPools = null,
-        BatchSection? batchSection = null)
+        BatchSection? batchSection = null,
+        HashSet<Operation>? inParts = null)
     {
         BatchSection = batchSection;
+        _inParts = inParts ?? new HashSet<Operation>();
         Strategies = strategies;
         Buffers = buffers;
         Options = options;
@@ -29,6 +31,14 @@ internal sealed class KernelPlan
 
     /// <summary>True for a pool whose work the convolution before it does: it emits no code of its own.</summary>
     public bool IsFusedAway(Operation op) => op is PoolOperation && FusedPools.Values.Any(pool => ReferenceEquals(pool, op));
+
+    private readonly HashSet<Operation> _inParts;
+
+    /// <summary>
+    /// Whether <paramref name="op"/> is estimated slow enough (<see cref="PlannerOptions.MinParallelLayerNanoseconds"/>) to be cut into
+    /// parts that Predict with intra-op threads runs side by side.
+    /// </summary>
+    public bool RunsInParts(Operation op) => _inParts.Contains(op);
 
     /// <summary>The fully connected run that PredictBatch computes with samples in SIMD lanes, or null.</summary>
     public BatchSection? BatchSection { get; }

@@ -17,11 +17,13 @@ internal static class KernelPlanner
         // Reference equality: two ops of one graph may be equal as records.
         var strategies = new Dictionary<Operation, LayerStrategy>(ReferenceComparer.Instance);
         var fusedPools = new Dictionary<Operation, PoolOperation>(ReferenceComparer.Instance);
+        var inParts = new HashSet<Operation>(ReferenceComparer.Instance);
         long unrolledTotal = 0;
         foreach (var op in graph.Operations)
         {
             LayerStrategy strategy;
             long nonZeros;
+            double estimate;
             switch (op)
             {
                 case ConvOperation conv:
@@ -30,30 +32,39 @@ internal static class KernelPlanner
                     strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv is not (LayerStrategy.DenseSimd or LayerStrategy.SparseRows)
                         ? (forcedConv == LayerStrategy.SimdChannels && conv.Group != 1 ? LayerStrategy.SimdTable : forcedConv)
                         : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros), pool is not null);
-                    if (pool is not null && strategy is LayerStrategy.SimdChannels or LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled)
+                    var fused = pool is not null && strategy is LayerStrategy.SimdChannels or LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled;
+                    if (fused)
                     {
-                        fusedPools[conv] = pool;
+                        fusedPools[conv] = pool!;
                     }
 
+                    estimate = CostModel.EstimateConv(conv, graph.ShapeOf(conv.Output), strategy, fused);
                     break;
                 case DenseOperation dense:
                     nonZeros = dense.Weight.NonZeroCount;
+                    var skips = ActivationFacts.SkipsZeroInputs(graph, dense);
                     strategy = options.ForcedDenseStrategy is { } forcedDense && forcedDense is not (LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled or LayerStrategy.SimdChannels)
                         ? forcedDense
-                        : CostModel.ChooseDense(dense, options, CanUnroll(nonZeros), ActivationFacts.SkipsZeroInputs(graph, dense));
+                        : CostModel.ChooseDense(dense, options, CanUnroll(nonZeros), skips);
+                    estimate = CostModel.EstimateDense(dense, strategy, skips, ShapeInference.ElementCount(graph.ShapeOf(dense.Output)) / dense.OutputFeatures);
                     break;
                 default:
                     continue;
             }
 
             strategies[op] = strategy;
+            if (estimate >= options.MinParallelLayerNanoseconds)
+            {
+                inParts.Add(op);
+            }
+
             if (strategy is LayerStrategy.Unrolled or LayerStrategy.SimdUnrolled)
             {
                 unrolledTotal += nonZeros;
             }
         }
 
-        return new KernelPlan(strategies, BufferPlanner.Plan(graph), options, fusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null);
+        return new KernelPlan(strategies, BufferPlanner.Plan(graph), options, fusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null, inParts);
 
         bool CanUnroll(long nonZeros) => nonZeros <= options.MaxUnrolledNonZerosPerLayer && unrolledTotal + nonZeros <= options.MaxUnrolledNonZerosPerModel;
     }

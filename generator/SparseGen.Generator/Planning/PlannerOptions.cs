@@ -15,6 +15,7 @@ namespace SparseGen.Generator.Planning;
 /// path, which is always there as the last resort. Tests narrow it to check a width on any machine.
 /// </param>
 /// <param name="FusePools">Whether a 2×2 max pool after a SIMD convolution is computed inside it.</param>
+/// <param name="MinParallelLayerNanoseconds">The estimated time from which a layer is cut into parts for intra-op threads (0: every layer that can be).</param>
 /// <param name="BatchInLanes">Whether PredictBatch runs the model's fully connected tail with the samples in SIMD lanes (<see cref="BatchSection"/>).</param>
 internal sealed record PlannerOptions(
     long MaxUnrolledNonZerosPerLayer,
@@ -26,7 +27,8 @@ internal sealed record PlannerOptions(
     LayerStrategy? ForcedDenseStrategy = null,
     LaneWidths LaneWidths = LaneWidths.All,
     bool FusePools = true,
-    bool BatchInLanes = true)
+    bool BatchInLanes = true,
+    double MinParallelLayerNanoseconds = CostModel.MinParallelLayerNanoseconds)
 {
     public static PlannerOptions Default { get; } = new(20_000, 50_000, 1_000, 200);
 }

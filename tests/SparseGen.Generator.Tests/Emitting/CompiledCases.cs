@@ -36,7 +36,14 @@ internal static class CompiledCases
 
     public static CompiledModel Get(string name, EmitVariant variant) => Models.Value[(name, variant)];
 
-    public static PlannerOptions OptionsFor(EmitVariant variant) => variant switch
+    /// <summary>
+    /// The planner options of a variant. Every variant but the default cuts each layer it can into parts for intra-op
+    /// threads, however small, so that the tests run those parts side by side.
+    /// </summary>
+    public static PlannerOptions OptionsFor(EmitVariant variant) =>
+        variant == EmitVariant.Default ? PlannerOptions.Default : VariantOptions(variant) with { MinParallelLayerNanoseconds = 0 };
+
+    private static PlannerOptions VariantOptions(EmitVariant variant) => variant switch
     {
         EmitVariant.SparseTables => PlannerOptions.Default with
         {

@@ -193,8 +193,7 @@ namespace Samples.Models
             private static void Run<V, TLanes>(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
             {
                 input.CopyTo(arena.Slice(0, 36));
-                Layer1ConvPart1<V, TLanes>(arena);
-                Layer1ConvPart2<V, TLanes>(arena);
+                Layer1Conv<V, TLanes>(arena);
                 // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
                 // Layer 3 · Reshape (no code: the same floats under a new shape)
                 Layer4Dense(arena);
@@ -239,8 +238,7 @@ namespace Samples.Models
             {
                 global::System.Span<float> arena = arenaArray;
                 input.CopyTo(arena.Slice(0, 36));
-                Layer1ConvPart1<V, TLanes>(arena);
-                Layer1ConvPart2<V, TLanes>(arena);
+                Layer1Conv<V, TLanes>(arena);
                 // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
                 // Layer 3 · Reshape (no code: the same floats under a new shape)
                 Layer4Dense(arena);
@@ -287,8 +285,7 @@ namespace Samples.Models
                 {
                     var input = inputs.Slice((first + sample) * InputLength, InputLength);
                     input.CopyTo(arena.Slice(0, 36));
-                    Layer1ConvPart1<V, TLanes>(arena);
-                    Layer1ConvPart2<V, TLanes>(arena);
+                    Layer1Conv<V, TLanes>(arena);
                     // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
                     // Layer 3 · Reshape (no code: the same floats under a new shape)
                     ToLanes(arena.Slice(0, 18), group, 0, sample);
@@ -720,7 +717,7 @@ namespace Samples.Models
             // Layer 1 · Conv 1→2 3×3 · 50.0 % zero · 324 MACs kept · SIMD unrolled
             // 'Conv_0': [1×6×6] → [2×6×6], then Relu, then MaxPool 'MaxPool_2' → [2×3×3] in the same loop
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1ConvPart1<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
+            private static void Layer1Conv<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
             {
                 var x = arena.Slice(0, 36);
                 var y = arena.Slice(0, 18);
@@ -730,17 +727,7 @@ namespace Samples.Models
                 ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ThreadScratch(), 0);
                 // Zero-bordered copy of the input, 8×8; wide rows of 8, strips of 3 vectors
                 PadInput(x, arena.Slice(108, 64), 1, 6, 6, 1, 1, 1, 1, 8, 8);
-            }
 
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1ConvPart2<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
-            {
-                var x = arena.Slice(0, 36);
-                var y = arena.Slice(0, 18);
-                TLanes lanes = default;
-                int strip = 3 * lanes.Count;
-                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 108);
-                ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ThreadScratch(), 0);
                 // Output channel 0
                 for (int p = 0; p < 48; p += strip)
                 {
