@@ -28,7 +28,7 @@ switch (args.FirstOrDefault())
 
         var summaries = BenchmarkSwitcher.FromTypes(new[]
         {
-            typeof(FmaPeakBenchmarks), typeof(LatencyBenchmarks), typeof(ThroughputBenchmarks), typeof(SweepBenchmarks),
+            typeof(FmaPeakBenchmarks), typeof(LatencyBenchmarks), typeof(IntraOpBenchmarks), typeof(ThroughputBenchmarks), typeof(SweepBenchmarks),
         }).Run(BenchmarkConfig.InProcess(args), BenchmarkConfig.Create());
         EfficiencyReport.Write(summaries.ToArray());
         return 0;

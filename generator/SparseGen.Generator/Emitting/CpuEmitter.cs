@@ -211,8 +211,7 @@ internal static class CpuEmitter
     private static void WritePredict(SourceWriter writer, string inputShape, string outputShape)
     {
         writer.Line("/// <summary>Runs the model on one sample. Allocates nothing after the first call on a thread; safe to call from many threads.</summary>");
-        writer.Line("/// <param name=\"input\">" + inputShape + " floats, row-major (<see cref=\"InputLength\"/> of them).</param>");
-        writer.Line("/// <param name=\"output\">Receives the " + outputShape + " output (<see cref=\"OutputLength\"/> floats).</param>");
+        WriteSampleParameterDocs(writer, inputShape, outputShape);
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length is not the model's.</exception>");
         writer.Line("public static void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)");
         using (writer.Block())
@@ -232,20 +231,14 @@ internal static class CpuEmitter
         writer.Line("/// <paramref name=\"intraOpThreads\"/> threads: the calling thread and thread-pool threads. For latency where cores are idle;");
         writer.Line("/// the outputs are those of <see cref=\"Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>, which stays on the calling thread.");
         writer.Line("/// </summary>");
-        writer.Line("/// <param name=\"input\">" + inputShape + " floats, row-major (<see cref=\"InputLength\"/> of them).</param>");
-        writer.Line("/// <param name=\"output\">Receives the " + outputShape + " output (<see cref=\"OutputLength\"/> floats).</param>");
+        WriteSampleParameterDocs(writer, inputShape, outputShape);
         writer.Line("/// <param name=\"intraOpThreads\">Threads at most, the calling one included; 1 runs <c>Predict</c>.</param>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length is not the model's.</exception>");
         writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"intraOpThreads\"/> is below 1.</exception>");
         writer.Line("public static void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int intraOpThreads)");
         using (writer.Block())
         {
-            using (writer.Block("if (intraOpThreads < 1)"))
-            {
-                writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(intraOpThreads), intraOpThreads, \"intraOpThreads must be at least 1\");");
-            }
-
-            writer.Line();
+            CheckAtLeastOne(writer, "intraOpThreads");
             CheckLength(writer, "input", "InputLength", null, inputShape);
             CheckLength(writer, "output", "OutputLength", null, outputShape);
             using (writer.Block("if (intraOpThreads == 1 || " + KernelClassName + ".ParallelLayers == 0)"))
@@ -271,12 +264,7 @@ internal static class CpuEmitter
         writer.Line("public static void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batch)");
         using (writer.Block())
         {
-            using (writer.Block("if (batch < 1)"))
-            {
-                writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, \"batch must be at least 1\");");
-            }
-
-            writer.Line();
+            CheckAtLeastOne(writer, "batch");
             CheckLength(writer, "inputs", "InputLength", "batch", inputShape);
             CheckLength(writer, "outputs", "OutputLength", "batch", outputShape);
             writer.Line("int workers = global::System.Math.Min(batch, global::System.Environment.ProcessorCount);");
@@ -311,6 +299,23 @@ internal static class CpuEmitter
                 writer.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(outputArray);");
             }
         }
+    }
+
+    private static void CheckAtLeastOne(SourceWriter writer, string parameter)
+    {
+        using (writer.Block("if (" + parameter + " < 1)"))
+        {
+            writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(" + parameter + "), " + parameter + ", \"" + parameter + " must be at least 1\");");
+        }
+
+        writer.Line();
+    }
+
+    /// <summary>The XML documentation of a one-sample method's input and output spans.</summary>
+    private static void WriteSampleParameterDocs(SourceWriter writer, string inputShape, string outputShape)
+    {
+        writer.Line("/// <param name=\"input\">" + inputShape + " floats, row-major (<see cref=\"InputLength\"/> of them).</param>");
+        writer.Line("/// <param name=\"output\">Receives the " + outputShape + " output (<see cref=\"OutputLength\"/> floats).</param>");
     }
 
     private static void CheckLength(SourceWriter writer, string parameter, string perSample, string? batch, string shape)

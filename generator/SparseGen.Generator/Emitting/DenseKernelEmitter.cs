@@ -41,7 +41,7 @@ internal static class DenseKernelEmitter
             // next through four floats of the thread's scratch per row. Ranges of outputs are the tasks.
             var maxTerms = System.Math.Max(1, (layer.Kernels.Options.MaxStatementsPerMethod / 2) - 8);
             var carry = layer.Kernels.AllocateThreadScratch(PartialSums * rows);
-            foreach (var (from, to) in SimdConvKernelEmitter.ChannelRanges(outFeatures))
+            foreach (var (from, to) in SimdConvKernelEmitter.ChannelRanges(outFeatures, layer.Plan.RunsInParts(dense)))
             {
                 methods.AddTask(Enumerable.Range(from, to - from).SelectMany(m => Unrolled(layer.Kernels, dense, m, inputRow, outputRow, maxTerms, carry, rows == 1 ? null : "r")));
             }

@@ -70,10 +70,11 @@ internal static class SimdChannelsConvKernelEmitter
 
         methods.Add(SimdConvKernelEmitter.PadInputPiece(g, planes, ""));
 
-        // Each 16-channel block is a task: with intra-op threads the blocks run side by side.
-        for (var first = 0; first < conv.OutputChannels; first += Block)
+        // With intra-op threads each 16-channel block is a task, and the blocks run side by side.
+        var blockStep = layer.Plan.RunsInParts(conv) ? Block : conv.OutputChannels;
+        for (var first = 0; first < conv.OutputChannels; first += blockStep)
         {
-            methods.AddTask(new[] { BlockPiece(first, Math.Min(conv.OutputChannels, first + Block)) }, ownMethods: true);
+            methods.AddTask(new[] { BlockPiece(first, Math.Min(conv.OutputChannels, first + blockStep)) }, ownMethods: true);
         }
 
         CodePiece BlockPiece(int from, int to) => CodePiece.Write(writer =>

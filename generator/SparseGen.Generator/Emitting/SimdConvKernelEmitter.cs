@@ -50,7 +50,7 @@ internal static class SimdConvKernelEmitter
         if (strategy == LayerStrategy.SimdTable)
         {
             var tables = Tables(layer, conv, g, taps);
-            foreach (var (from, to) in ChannelRanges(conv.OutputChannels))
+            foreach (var (from, to) in ChannelRanges(conv.OutputChannels, layer.Plan.RunsInParts(conv)))
             {
                 methods.AddTask(new[] { Table(layer, conv, g, shape, tables, from, to, relu, pool is not null) }, ownMethods: true);
             }
@@ -58,7 +58,7 @@ internal static class SimdConvKernelEmitter
         else
         {
             var tapsPerPiece = Math.Max(1, (kernels.Options.MaxSimdStatementsPerMethod - 16) / (shape.Accumulators + 1) / 2);
-            foreach (var (from, to) in ChannelRanges(conv.OutputChannels))
+            foreach (var (from, to) in ChannelRanges(conv.OutputChannels, layer.Plan.RunsInParts(conv)))
             {
                 methods.AddTask(Enumerable.Range(from, to - from).SelectMany(m => Unrolled(conv, g, shape, m, taps[m], tapsPerPiece, relu, pool is not null, lastOfTask: m == to - 1)));
             }
@@ -72,10 +72,13 @@ internal static class SimdConvKernelEmitter
         methods.Finish();
     }
 
-    /// <summary>Output channels in <see cref="TableTasks"/> ranges as even as may be: the table kernel's tasks for intra-op threads.</summary>
-    internal static IEnumerable<(int From, int To)> ChannelRanges(int channels)
+    /// <summary>
+    /// Output channels in <see cref="TableTasks"/> ranges as even as may be, a layer's tasks for intra-op threads; one
+    /// range for a layer that does not run in parts.
+    /// </summary>
+    internal static IEnumerable<(int From, int To)> ChannelRanges(int channels, bool inParts)
     {
-        var tasks = Math.Min(TableTasks, channels);
+        var tasks = inParts ? Math.Min(TableTasks, channels) : Math.Min(1, channels);
         for (var task = 0; task < tasks; task++)
         {
             yield return (channels * task / tasks, channels * (task + 1) / tasks);

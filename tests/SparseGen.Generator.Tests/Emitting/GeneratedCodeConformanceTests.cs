@@ -108,24 +108,9 @@ public sealed class GeneratedCodeConformanceTests
     /// PredictBatch's fully connected tail runs with the samples in SIMD lanes in the order each per-sample kernel sums:
     /// every strategy and lane width, one sample, groups of up to 16 (and what the second core gets), a partial group.
     /// </summary>
-    public static TheoryData<string, EmitVariant, int> BatchCases
-    {
-        get
-        {
-            var data = new TheoryData<string, EmitVariant, int>();
-            foreach (var model in EmitterCases.All)
-            {
-                data.Add(model.Name, EmitVariant.ScalarUnrolled, 1);
-                data.Add(model.Name, EmitVariant.SparseTables, 19);
-                data.Add(model.Name, EmitVariant.SimdTable, 40);
-                data.Add(model.Name, EmitVariant.ScalarLanesOnly, 7);
-                data.Add(model.Name, EmitVariant.Vector128Only, 37);
-                data.Add(model.Name, EmitVariant.Vector256Only, 13);
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<string, EmitVariant, int> BatchCases => EveryCaseWith(
+        (EmitVariant.ScalarUnrolled, 1), (EmitVariant.SparseTables, 19), (EmitVariant.SimdTable, 40),
+        (EmitVariant.ScalarLanesOnly, 7), (EmitVariant.Vector128Only, 37), (EmitVariant.Vector256Only, 13));
 
     [Theory]
     [MemberData(nameof(BatchCases))]
@@ -141,24 +126,9 @@ public sealed class GeneratedCodeConformanceTests
     }
 
     /// <summary>Predict with intra-op threads runs the same parts side by side: every strategy, parts cut small, two and five threads.</summary>
-    public static TheoryData<string, EmitVariant, int> ThreadedCases
-    {
-        get
-        {
-            var data = new TheoryData<string, EmitVariant, int>();
-            foreach (var model in EmitterCases.All)
-            {
-                data.Add(model.Name, EmitVariant.Default, 2);
-                data.Add(model.Name, EmitVariant.SimdTable, 5);
-                data.Add(model.Name, EmitVariant.SimdUnrolledSmallMethods, 2);
-                data.Add(model.Name, EmitVariant.SmallMethods, 5);
-                data.Add(model.Name, EmitVariant.SimdChannels, 2);
-                data.Add(model.Name, EmitVariant.ScalarUnrolled, 2);
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<string, EmitVariant, int> ThreadedCases => EveryCaseWith(
+        (EmitVariant.Default, 2), (EmitVariant.SimdTable, 5), (EmitVariant.SimdUnrolledSmallMethods, 2),
+        (EmitVariant.SmallMethods, 5), (EmitVariant.SimdChannels, 2), (EmitVariant.ScalarUnrolled, 2));
 
     [Theory]
     [MemberData(nameof(ThreadedCases))]
@@ -179,6 +149,21 @@ public sealed class GeneratedCodeConformanceTests
 
             Assert.Equal(expected, actual);
         }
+    }
+
+    /// <summary>Every case with each (variant, count) pair.</summary>
+    private static TheoryData<string, EmitVariant, int> EveryCaseWith(params (EmitVariant Variant, int Count)[] settings)
+    {
+        var data = new TheoryData<string, EmitVariant, int>();
+        foreach (var model in EmitterCases.All)
+        {
+            foreach (var (variant, count) in settings)
+            {
+                data.Add(model.Name, variant, count);
+            }
+        }
+
+        return data;
     }
 
     // string.GetHashCode is randomised per process; a fixed seed per case keeps runs repeatable.

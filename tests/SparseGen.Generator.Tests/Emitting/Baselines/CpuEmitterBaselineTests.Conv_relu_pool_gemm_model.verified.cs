@@ -742,7 +742,7 @@ namespace Samples.Models
                     w = lanes.Splat(-0.31859276f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18 + 2 * lanes.Count), a2);
                     lanes.Store(a0, ref wide, p); lanes.Store(a1, ref wide, p + lanes.Count); lanes.Store(a2, ref wide, p + 2 * lanes.Count);
                 }
-                StorePooledRows<V, TLanes>(ref wide, 48, y, 0, 3, 3, 8, true, 9);
+                StorePooledRows<V, TLanes>(ref wide, 48, y, 0, 3, 3, 8, true, y.Length);
 
                 // Output channel 1
                 for (int p = 0; p < 48; p += strip)
