@@ -44,7 +44,7 @@ internal static class SimdDenseKernelEmitter
         }
 
         var relu = dense.Activation.Kind == ActivationKind.Relu;
-        var skipZeroInputs = ActivationFacts.SkipsZeroInputs(layer.Graph, dense);
+        var skipZeroInputs = layer.Plan.SkipsZeroInputs(dense);
         var names = Enumerable.Range(0, accumulators).Select(k => "a" + Literals.Int(k)).ToArray();
         var methods = layer.LaneMethods(new[]
         {

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using SparseGen.Model.Graph;
 
 namespace SparseGen.Generator.Planning;
@@ -13,14 +12,17 @@ internal sealed class KernelPlan
         PlannerOptions options,
         IReadOnlyDictionary<Operation, PoolOperation>? fusedPools = null,
         BatchSection? batchSection = null,
-        HashSet<Operation>? inParts = null)
+        HashSet<Operation>? inParts = null,
+        HashSet<Operation>? skipsZeroInputs = null)
     {
-        BatchSection = batchSection;
-        _inParts = inParts ?? new HashSet<Operation>();
         Strategies = strategies;
         Buffers = buffers;
         Options = options;
         FusedPools = fusedPools ?? new Dictionary<Operation, PoolOperation>();
+        BatchSection = batchSection;
+        _fusedAway = new HashSet<Operation>(FusedPools.Values, ReferenceComparer.Instance);
+        _inParts = inParts ?? new HashSet<Operation>(ReferenceComparer.Instance);
+        _skipsZeroInputs = skipsZeroInputs ?? new HashSet<Operation>(ReferenceComparer.Instance);
     }
 
     /// <summary>Max pools computed inside the SIMD convolution before them, keyed by that convolution.</summary>
@@ -30,9 +32,14 @@ internal sealed class KernelPlan
     public PoolOperation? FusedPoolOf(Operation conv) => FusedPools.TryGetValue(conv, out var pool) ? pool : null;
 
     /// <summary>True for a pool whose work the convolution before it does: it emits no code of its own.</summary>
-    public bool IsFusedAway(Operation op) => op is PoolOperation && FusedPools.Values.Any(pool => ReferenceEquals(pool, op));
+    public bool IsFusedAway(Operation op) => op is PoolOperation && _fusedAway.Contains(op);
 
     private readonly HashSet<Operation> _inParts;
+    private readonly HashSet<Operation> _fusedAway;
+    private readonly HashSet<Operation> _skipsZeroInputs;
+
+    /// <summary>Whether the dense SIMD kernel of <paramref name="op"/> gathers its nonzero inputs and skips the rest (<see cref="ActivationFacts.SkipsZeroInputs"/>).</summary>
+    public bool SkipsZeroInputs(Operation op) => _skipsZeroInputs.Contains(op);
 
     /// <summary>
     /// Whether <paramref name="op"/> is estimated slow enough (<see cref="PlannerOptions.MinParallelLayerNanoseconds"/>) to be cut into

@@ -18,6 +18,7 @@ internal static class KernelPlanner
         var strategies = new Dictionary<Operation, LayerStrategy>(ReferenceComparer.Instance);
         var fusedPools = new Dictionary<Operation, PoolOperation>(ReferenceComparer.Instance);
         var inParts = new HashSet<Operation>(ReferenceComparer.Instance);
+        var skipsZeroInputs = new HashSet<Operation>(ReferenceComparer.Instance);
         long unrolledTotal = 0;
         foreach (var op in graph.Operations)
         {
@@ -43,6 +44,11 @@ internal static class KernelPlanner
                 case DenseOperation dense:
                     nonZeros = dense.Weight.NonZeroCount;
                     var skips = ActivationFacts.SkipsZeroInputs(graph, dense);
+                    if (skips)
+                    {
+                        skipsZeroInputs.Add(dense);
+                    }
+
                     strategy = options.ForcedDenseStrategy is { } forcedDense && forcedDense is not (LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled or LayerStrategy.SimdChannels)
                         ? forcedDense
                         : CostModel.ChooseDense(dense, options, CanUnroll(nonZeros), skips);
@@ -64,7 +70,7 @@ internal static class KernelPlanner
             }
         }
 
-        return new KernelPlan(strategies, BufferPlanner.Plan(graph), options, fusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null, inParts);
+        return new KernelPlan(strategies, BufferPlanner.Plan(graph), options, fusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null, inParts, skipsZeroInputs);
 
         bool CanUnroll(long nonZeros) => nonZeros <= options.MaxUnrolledNonZerosPerLayer && unrolledTotal + nonZeros <= options.MaxUnrolledNonZerosPerModel;
     }
@@ -93,14 +99,5 @@ internal static class KernelPlanner
         return isPlain2x2 && poolShape[0] == convShape[0] && poolShape[1] == convShape[1] / 2 && poolShape[2] == convShape[2] / 2 && poolShape[1] > 0 && poolShape[2] > 0
             ? pool
             : null;
-    }
-
-    private sealed class ReferenceComparer : IEqualityComparer<Operation>
-    {
-        public static ReferenceComparer Instance { get; } = new();
-
-        public bool Equals(Operation? x, Operation? y) => ReferenceEquals(x, y);
-
-        public int GetHashCode(Operation obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 }
