@@ -34,6 +34,12 @@ internal static class PoolKernelEmitter
             return;
         }
 
+        // Windows wholly inside the input (a rectangle of outputs) take every tap without a bounds test, unrolled;
+        // the rest go through the general loop below, which skips that rectangle.
+        var (rowStart, rowEnd) = Inside(outHeight, kernelH, strideH, dilationH, padTop, height);
+        var (columnStart, columnEnd) = Inside(outWidth, kernelW, strideW, dilationW, padLeft, width);
+        var hasInside = rowStart < rowEnd && columnStart < columnEnd && kernelH * kernelW <= MaxUnrolledTaps;
+        var hasBorder = !hasInside || rowEnd - rowStart < outHeight || columnEnd - columnStart < outWidth;
         var methods = layer.Methods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
         methods.Add(CodePiece.Write(writer =>
         {
@@ -41,11 +47,29 @@ internal static class PoolKernelEmitter
             {
                 writer.Statement("var plane = x.Slice(" + IndexExpression.Of(0, (height * width, "c")) + ", " + Literals.Int(height * width) + ");");
                 writer.Statement("var outputPlane = y.Slice(" + IndexExpression.Of(0, (outHeight * outWidth, "c")) + ", " + Literals.Int(outHeight * outWidth) + ");");
+                if (hasInside)
+                {
+                    WriteInside(writer, pool, (rowStart, rowEnd), (columnStart, columnEnd), width, outWidth, rowTaps, columnTaps, height);
+                }
+
+                if (!hasBorder)
+                {
+                    return;
+                }
+
                 using (writer.Block(ConvKernelEmitter.Loop("oy", 0, outHeight)))
                 {
                     writer.Statement("int top = " + IndexExpression.Of(-padTop, (strideH, "oy")) + ";");
                     using (writer.Block(ConvKernelEmitter.Loop("ox", 0, outWidth)))
                     {
+                        if (hasInside)
+                        {
+                            using (writer.Block("if (oy >= " + Literals.Int(rowStart) + " && oy < " + Literals.Int(rowEnd) + " && ox >= " + Literals.Int(columnStart) + " && ox < " + Literals.Int(columnEnd) + ")"))
+                            {
+                                writer.Statement("continue;");
+                            }
+                        }
+
                         writer.Statement("int left = " + IndexExpression.Of(-padLeft, (strideW, "ox")) + ";");
                         writer.Statement(isMax ? "float max = float.MinValue;" : "double sum = 0;");
                         writer.Statement("int count = 0;");
@@ -105,6 +129,79 @@ internal static class PoolKernelEmitter
         }));
         methods.Finish();
     }
+
+    /// <summary>
+    /// The windows wholly inside the input: every tap of output (oy, ox) in the rectangle reads the input, so the taps are
+    /// unrolled at fixed offsets from the window's corner, in the general loop's order (rows, then columns), the first
+    /// one taken as is: the same max (a NaN first stays) and the same double sum.
+    /// </summary>
+    private static void WriteInside(SourceWriter writer, PoolOperation pool, (int Start, int End) rows, (int Start, int End) columns, int width, int outWidth, int[] rowTaps, int[] columnTaps, int height)
+    {
+        int kernelH = pool.Kernel[0], kernelW = pool.Kernel[1], strideH = pool.Strides[0], strideW = pool.Strides[1];
+        int dilationH = pool.Dilations[0], dilationW = pool.Dilations[1], padTop = pool.Pads[0], padLeft = pool.Pads[1];
+        var isMax = pool.Kind == PoolKind.Max;
+        var offsets = Enumerable.Range(0, kernelH).SelectMany(ky => Enumerable.Range(0, kernelW).Select(kx => (ky * dilationH * width) + (kx * dilationW))).ToList();
+        using (writer.Block(ConvKernelEmitter.Loop("oy", rows.Start, rows.End)))
+        {
+            writer.Statement("int top = " + IndexExpression.Of(-padTop, (strideH, "oy")) + ";");
+            using (writer.Block(ConvKernelEmitter.Loop("ox", columns.Start, columns.End)))
+            {
+                writer.Statement("int left = " + IndexExpression.Of(-padLeft, (strideW, "ox")) + ";");
+                writer.Statement("int corner = " + IndexExpression.Of(0, (width, "top"), (1, "left")) + ";");
+                var target = "outputPlane[" + IndexExpression.Of(0, (outWidth, "oy"), (1, "ox")) + "]";
+                if (isMax)
+                {
+                    writer.Statement("float max = plane[corner];");
+                    foreach (var offset in offsets.Skip(1))
+                    {
+                        writer.Statement("{ float v = plane[corner + " + Literals.Int(offset) + "]; if (v > max) { max = v; } }");
+                    }
+
+                    writer.Statement(target + " = max;");
+                }
+                else
+                {
+                    writer.Statement("double sum = plane[corner];");
+                    foreach (var offset in offsets.Skip(1))
+                    {
+                        writer.Statement("sum += plane[corner + " + Literals.Int(offset) + "];");
+                    }
+
+                    var divisor = pool.CountIncludePad
+                        ? Divisor(rowTaps, columnTaps, kernelH, kernelW, dilationH, dilationW, height + pool.Pads[2], width + pool.Pads[3])
+                        : Literals.Int(kernelH * kernelW);
+                    writer.Statement(target + " = (float)(sum / " + divisor + ");");
+                }
+            }
+        }
+    }
+
+    /// <summary>The outputs [start, end) of an axis whose windows lie wholly inside the input (assumes they are contiguous, as they are).</summary>
+    private static (int Start, int End) Inside(int outputs, int kernel, int stride, int dilation, int padBegin, int input)
+    {
+        int start = 0, end = 0;
+        var found = false;
+        for (var o = 0; o < outputs; o++)
+        {
+            var first = (o * stride) - padBegin;
+            var last = first + ((kernel - 1) * dilation);
+            if (first >= 0 && last < input)
+            {
+                if (!found)
+                {
+                    start = o;
+                    found = true;
+                }
+
+                end = o + 1;
+            }
+        }
+
+        return found ? (start, end) : (0, 0);
+    }
+
+    /// <summary>Windows of more taps than this keep the general loop: unrolled, one window would make a long method.</summary>
+    private const int MaxUnrolledTaps = 64;
 
     /// <summary>True when some window of the axis reads before 0 or past the input.</summary>
     private static bool LeavesInput(int outputs, int kernel, int stride, int dilation, int padBegin, int input)
