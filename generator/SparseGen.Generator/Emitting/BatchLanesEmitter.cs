@@ -109,7 +109,7 @@ internal static class BatchLanesEmitter
             if (rows is not null && layer.Plan.StrategyOf(dense) is not (LayerStrategy.SparseRows or LayerStrategy.SparseTable))
             {
                 // The unrolled kernel writes an output with no weight left as a constant the generator computed.
-                var empty = Enumerable.Range(0, dense.OutputFeatures).Where(m => IsEmptyRow(dense, m)).ToList();
+                var empty = rows.EmptyRows;
                 if (empty.Count > 0)
                 {
                     using (writer.Block("for (int lane = 0; lane < chunks * lanes.Count; lane += lanes.Count)"))
@@ -124,19 +124,6 @@ internal static class BatchLanesEmitter
                 }
             }
         }
-    }
-
-    private static bool IsEmptyRow(DenseOperation dense, int m)
-    {
-        for (var k = 0; k < dense.InputFeatures; k++)
-        {
-            if (dense.Weight.Data[((long)m * dense.InputFeatures) + k] != 0f)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>
@@ -201,7 +188,7 @@ internal static class BatchLanesEmitter
     {
         int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
         var padded = SimdDenseKernelEmitter.PaddedOutputs(outFeatures);
-        var hasBias = layer.Kernels.HasTable(layer.TableName("Bias"));
+        var hasBias = CompressedRows.HasNonZeroBias(dense);
         writer.Statement("ref float weights = ref " + Reference + "(" + layer.TableName("Weights") + ");");
         if (hasBias)
         {

@@ -10,8 +10,9 @@ namespace SparseGen.Generator.Emitting;
 /// </summary>
 internal sealed class CompressedRows
 {
-    private CompressedRows(int count, bool hasBias, string columnType)
+    private CompressedRows(int count, bool hasBias, string columnType, IReadOnlyList<int> emptyRows)
     {
+        EmptyRows = emptyRows;
         Count = count;
         HasBias = hasBias;
         ColumnType = columnType;
@@ -23,6 +24,12 @@ internal sealed class CompressedRows
     /// <summary>Whether a bias table (one float per output) exists: some bias is not zero.</summary>
     public bool HasBias { get; }
 
+    /// <summary>The outputs with no nonzero weight.</summary>
+    public IReadOnlyList<int> EmptyRows { get; }
+
+    /// <summary>Whether some bias of <paramref name="dense"/> is not zero: its kernels then read a bias table.</summary>
+    public static bool HasNonZeroBias(DenseOperation dense) => dense.Bias is not null && System.Array.Exists(dense.Bias, b => b != 0f);
+
     /// <summary><c>ushort</c> or <c>int</c>.</summary>
     public string ColumnType { get; }
 
@@ -30,12 +37,13 @@ internal sealed class CompressedRows
     public static CompressedRows Declare(LayerContext layer, DenseOperation dense)
     {
         int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
-        var hasBias = dense.Bias is not null && System.Array.Exists(dense.Bias, b => b != 0f);
+        var hasBias = HasNonZeroBias(dense);
         var columnType = inFeatures <= ushort.MaxValue + 1 ? "ushort" : "int";
         var kernels = layer.Kernels;
         var values = new List<float>();
         var columns = new List<int>();
         var rowStarts = new List<int> { 0 };
+        var emptyRows = new List<int>();
         for (var m = 0; m < outFeatures; m++)
         {
             for (var k = 0; k < inFeatures; k++)
@@ -46,6 +54,11 @@ internal sealed class CompressedRows
                     values.Add(weight);
                     columns.Add(k);
                 }
+            }
+
+            if (values.Count == rowStarts[rowStarts.Count - 1])
+            {
+                emptyRows.Add(m);
             }
 
             rowStarts.Add(values.Count);
@@ -72,6 +85,6 @@ internal sealed class CompressedRows
             kernels.IntTable(layer.TableName("RowStarts"), rowStarts);
         }
 
-        return new CompressedRows(values.Count, hasBias, columnType);
+        return new CompressedRows(values.Count, hasBias, columnType, emptyRows);
     }
 }

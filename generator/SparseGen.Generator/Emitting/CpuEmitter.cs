@@ -152,7 +152,7 @@ internal static class CpuEmitter
         {
             WriteFacts(writer, graph, statistics, layers);
             WritePredict(writer, inputShape, outputShape);
-            WritePredictThreaded(writer, inputShape, outputShape);
+            WritePredictThreaded(writer, inputShape, outputShape, kernels.ParallelLayers.Count > 0);
             WritePredictBatch(writer, inputShape, outputShape);
             writer.Line();
             WriteKernelClass(writer, kernels, batch);
@@ -224,7 +224,8 @@ internal static class CpuEmitter
         writer.Line();
     }
 
-    private static void WritePredictThreaded(SourceWriter writer, string inputShape, string outputShape)
+    /// <param name="runsInParts">Whether some layer runs in parts; if none does, the overload is Predict.</param>
+    private static void WritePredictThreaded(SourceWriter writer, string inputShape, string outputShape, bool runsInParts)
     {
         writer.Line("/// <summary>");
         writer.Line("/// Runs the model on one sample with the independent parts of its larger layers spread over up to");
@@ -241,14 +242,22 @@ internal static class CpuEmitter
             CheckAtLeastOne(writer, "intraOpThreads");
             CheckLength(writer, "input", "InputLength", null, inputShape);
             CheckLength(writer, "output", "OutputLength", null, outputShape);
-            using (writer.Block("if (intraOpThreads == 1 || " + KernelClassName + ".ParallelLayers == 0)"))
+            if (runsInParts)
             {
-                writer.Line(KernelClassName + ".Run(input, output, " + KernelClassName + ".Arena());");
-                writer.Line("return;");
-            }
+                using (writer.Block("if (intraOpThreads == 1)"))
+                {
+                    writer.Line(KernelClassName + ".Run(input, output, " + KernelClassName + ".Arena());");
+                    writer.Line("return;");
+                }
 
-            writer.Line();
-            writer.Line(KernelClassName + ".RunThreaded(input, output, " + KernelClassName + ".Arena(), intraOpThreads);");
+                writer.Line();
+                writer.Line(KernelClassName + ".RunThreaded(input, output, " + KernelClassName + ".Arena(), intraOpThreads);");
+            }
+            else
+            {
+                writer.Line("// No layer of this model is large enough to pay for running in parts.");
+                writer.Line(KernelClassName + ".Run(input, output, " + KernelClassName + ".Arena());");
+            }
         }
 
         writer.Line();
@@ -372,7 +381,6 @@ internal static class CpuEmitter
             writer.Line();
             IntraOpCode.WriteThreadScratch(writer, kernels);
             IntraOpCode.WriteRunThreaded(writer, kernels);
-            writer.Line();
             BatchRunCode.WriteRunGroup(writer, kernels, batch);
             writer.Line();
             writer.Lines(BatchRunCode.BatchJob);

@@ -38,12 +38,13 @@ internal static class DenseKernelEmitter
         else
         {
             // A row of more nonzeros than half a method is cut into several pieces, each carrying the partial sums to the
-            // next through four floats of the thread's scratch per row. Ranges of outputs are the tasks.
+            // next through four floats of the layer's own scratch per row. Ranges of outputs are the tasks.
             var maxTerms = System.Math.Max(1, (layer.Kernels.Options.MaxStatementsPerMethod / 2) - 8);
-            var carry = layer.Kernels.AllocateThreadScratch(PartialSums * rows);
+            var terms = Enumerable.Range(0, outFeatures).Select(m => Terms(dense, m)).ToList();
+            var carry = terms.Any(row => row.Count > maxTerms) ? layer.PrivateScratch(PartialSums * rows) : "";
             foreach (var (from, to) in SimdConvKernelEmitter.ChannelRanges(outFeatures, layer.Plan.RunsInParts(dense)))
             {
-                methods.AddTask(Enumerable.Range(from, to - from).SelectMany(m => Unrolled(layer.Kernels, dense, m, inputRow, outputRow, maxTerms, carry, rows == 1 ? null : "r")));
+                methods.AddTask(Enumerable.Range(from, to - from).SelectMany(m => Unrolled(layer.Kernels, dense, m, terms[m], inputRow, outputRow, maxTerms, carry, rows == 1 ? null : "r")));
             }
         }
 
@@ -55,19 +56,9 @@ internal static class DenseKernelEmitter
     /// 4·⌊n/4⌋ into partial sum j mod 4, the rest into the first, then (s0 + s1) + (s2 + s3). Four independent sums keep
     /// the adds from waiting on each other, and PredictBatch's kernel in lanes repeats the same order.
     /// </summary>
-    private static IEnumerable<CodePiece> Unrolled(KernelClassBuilder kernels, DenseOperation dense, int m, string? inputRow, string? outputRow, int maxTerms, int carry, string? row)
+    private static IEnumerable<CodePiece> Unrolled(
+        KernelClassBuilder kernels, DenseOperation dense, int m, IReadOnlyList<(float Weight, int Feature)> terms, string? inputRow, string? outputRow, int maxTerms, string carry, string? row)
     {
-        var inFeatures = dense.InputFeatures;
-        var terms = new List<(float Weight, int Feature)>();
-        for (var k = 0; k < inFeatures; k++)
-        {
-            var weight = dense.Weight.Data[(m * inFeatures) + k];
-            if (weight != 0f)
-            {
-                terms.Add((weight, k));
-            }
-        }
-
         var bias = dense.Bias is null ? 0f : dense.Bias[m];
         var output = "y[" + Index(outputRow, m) + "]";
         if (terms.Count == 0)
@@ -106,10 +97,27 @@ internal static class DenseKernelEmitter
 
         IEnumerable<int> Sums() => Enumerable.Range(0, PartialSums);
 
-        string Carried(int j) => "global::System.Runtime.CompilerServices.Unsafe.Add(ref ThreadScratch(), " + (row is null ? Literals.Int(carry + j) : Literals.Int(carry + j) + " + " + Literals.Int(PartialSums) + " * " + row) + ")";
+        string Carried(int j) => "global::System.Runtime.CompilerServices.Unsafe.Add(ref " + carry + ", " + (row is null ? Literals.Int(j) : Literals.Int(j) + " + " + Literals.Int(PartialSums) + " * " + row) + ")";
     }
 
     private const int PartialSums = 4;
+
+    /// <summary>The nonzero weights of output <paramref name="m"/> and their inputs, in input order.</summary>
+    private static List<(float Weight, int Feature)> Terms(DenseOperation dense, int m)
+    {
+        var inFeatures = dense.InputFeatures;
+        var terms = new List<(float Weight, int Feature)>();
+        for (var k = 0; k < inFeatures; k++)
+        {
+            var weight = dense.Weight.Data[((long)m * inFeatures) + k];
+            if (weight != 0f)
+            {
+                terms.Add((weight, k));
+            }
+        }
+
+        return terms;
+    }
 
     // Compressed rows, for SparseRows and for the SparseTable fallback alike: three loads and a multiply-add per
     // nonzero, four independent partial sums so that the adds do not wait on each other, no bounds checks.

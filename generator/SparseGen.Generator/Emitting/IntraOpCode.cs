@@ -37,11 +37,14 @@ internal static class IntraOpCode
     {
         const string Signature = "(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] arenaArray, int threads)";
         var layers = kernels.ParallelLayers;
+        if (layers.Count == 0)
+        {
+            // No layer runs in parts: Predict with intra-op threads is Predict.
+            return;
+        }
+
         var generic = kernels.UsesLanes ? LanesCode.TypeParameters : "";
         var constraints = kernels.UsesLanes ? LanesCode.Constraints : "";
-        writer.Line("/// <summary>Layers whose parts run side by side with intra-op threads.</summary>");
-        writer.Line("internal const int ParallelLayers = " + Literals.Int(layers.Count) + ";");
-        writer.Line();
         if (kernels.UsesLanes)
         {
             writer.Line("/// <summary>Runs every layer on one sample with the widest SIMD this CPU accelerates, the parts of the larger layers on up to <paramref name=\"threads\"/> threads.</summary>");
@@ -54,12 +57,6 @@ internal static class IntraOpCode
         using (writer.Block())
         {
             writer.Line("global::System.Span<float> arena = arenaArray;");
-            if (layers.Count == 0)
-            {
-                writer.Lines(kernels.ThreadedRunBody.ToString());
-                return;
-            }
-
             writer.Line("var team = IntraOpTeam.ForThisThread();");
             writer.Line("team.Begin(arenaArray, threads);");
             writer.Line("try");
@@ -115,6 +112,7 @@ internal static class IntraOpCode
 
         writer.Line();
         writer.Lines(IntraOpTeam);
+        writer.Line();
     }
 
     /// <summary>

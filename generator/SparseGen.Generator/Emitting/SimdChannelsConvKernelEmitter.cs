@@ -28,7 +28,7 @@ internal static class SimdChannelsConvKernelEmitter
         var shape = SimdChannelsShape.Of(conv, g, pooled: pool is not null);
         var kernels = layer.Kernels;
         var planes = kernels.AllocateScratch(g.SimdPlanes);
-        var scratch = kernels.AllocateThreadScratch(shape.Pixels * Block * (pool is null ? 1 : 2));
+        var scratch = layer.PrivateScratch(shape.Pixels * Block * (pool is null ? 1 : 2));
         var channelStride = g.Phases * g.PhaseHeight * g.PhaseWidth;
         var windows = shape.Windows;
         var windowOffsets = windows.Select(k => g.SimdOffset(new ConvTap(0f, 0, 0, k, 0, 0, 0, 0, 0))).ToList();
@@ -90,7 +90,7 @@ internal static class SimdChannelsConvKernelEmitter
             }
 
             writer.Statement("ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Bias") + ");");
-            writer.Statement("ref float scratch = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ThreadScratch(), " + Literals.Int(scratch) + ");");
+            writer.Statement("ref float scratch = ref " + scratch + ";");
             writer.Statement("ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);");
             using (writer.Block("for (int m = " + Literals.Int(from) + "; m < " + Literals.Int(to) + "; m += lanes.Count)"))
             {

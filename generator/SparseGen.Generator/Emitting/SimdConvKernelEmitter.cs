@@ -29,7 +29,7 @@ internal static class SimdConvKernelEmitter
         var pool = layer.Plan.FusedPoolOf(conv);
         var kernels = layer.Kernels;
         var planes = kernels.AllocateScratch(g.SimdPlanes);
-        var wide = kernels.AllocateThreadScratch(shape.CoveredLength);
+        var wide = layer.PrivateScratch(shape.CoveredLength);
         var taps = Enumerable.Range(0, conv.OutputChannels).Select(m => g.TapsOf(m).ToList()).ToList();
         var maxOffset = taps.SelectMany(t => t).Select(g.SimdOffset).DefaultIfEmpty(0).Max();
         kernels.RequireReadEnd(planes + maxOffset + shape.CoveredLength);
@@ -42,7 +42,7 @@ internal static class SimdConvKernelEmitter
             "TLanes lanes = default;",
             "int strip = " + Literals.Int(shape.Accumulators) + " * lanes.Count;",
             "ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");",
-            "ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ThreadScratch(), " + Literals.Int(wide) + ");",
+            "ref float wide = ref " + wide + ";",
         });
 
         methods.Add(PadInputPiece(g, planes, "; wide rows of " + Literals.Int(g.PhaseWidth) + ", strips of " + Literals.Int(shape.Accumulators) + " vectors"));

@@ -35,7 +35,7 @@ internal static class SimdDenseKernelEmitter
         }
 
         kernels.FloatTable(layer.TableName("Weights"), table);
-        var hasBias = dense.Bias is not null && Array.Exists(dense.Bias, b => b != 0f);
+        var hasBias = CompressedRows.HasNonZeroBias(dense);
         if (hasBias)
         {
             var bias = new float[padded];

@@ -97,13 +97,8 @@ namespace Samples.Models
                 throw new global::System.ArgumentException(SparseGenKernels.LengthMessage("output", output.Length, 1, OutputLength, "[4]"), nameof(output));
             }
 
-            if (intraOpThreads == 1 || SparseGenKernels.ParallelLayers == 0)
-            {
-                SparseGenKernels.Run(input, output, SparseGenKernels.Arena());
-                return;
-            }
-
-            SparseGenKernels.RunThreaded(input, output, SparseGenKernels.Arena(), intraOpThreads);
+            // No layer of this model is large enough to pay for running in parts.
+            SparseGenKernels.Run(input, output, SparseGenKernels.Arena());
         }
 
         /// <summary>Runs the model on <paramref name="batch"/> samples, spread over all cores.</summary>
@@ -160,7 +155,7 @@ namespace Samples.Models
         private static class SparseGenKernels
         {
             /// <summary>Floats of activations one sample needs at once, every value placed at build time.</summary>
-            internal const int ArenaLength = 174;
+            internal const int ArenaLength = 220;
 
             [global::System.ThreadStatic]
             private static float[]? t_arena;
@@ -192,51 +187,6 @@ namespace Samples.Models
             /// <summary>Runs every layer on one sample, the SIMD kernels at the width of <typeparamref name="TLanes"/>.</summary>
             private static void Run<V, TLanes>(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
             {
-                input.CopyTo(arena.Slice(0, 36));
-                Layer1Conv<V, TLanes>(arena);
-                // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
-                // Layer 3 · Reshape (no code: the same floats under a new shape)
-                Layer4Dense(arena);
-                arena.Slice(18, 4).CopyTo(output);
-            }
-
-            /// <summary>Floats of scratch each thread keeps for itself: layer parts that run side by side never share it.</summary>
-            internal const int ThreadScratchLength = 52;
-
-            [global::System.ThreadStatic]
-            private static float[]? t_scratch;
-
-            /// <summary>The start of this thread's scratch, made on its first call.</summary>
-            private static ref float ThreadScratch() => ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(t_scratch ??= new float[ThreadScratchLength]);
-
-            /// <summary>Layers whose parts run side by side with intra-op threads.</summary>
-            internal const int ParallelLayers = 0;
-
-            /// <summary>Runs every layer on one sample with the widest SIMD this CPU accelerates, the parts of the larger layers on up to <paramref name="threads"/> threads.</summary>
-            internal static void RunThreaded(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] arenaArray, int threads)
-            {
-                if (Lanes512.IsSupported)
-                {
-                    RunThreaded<global::System.Runtime.Intrinsics.Vector512<float>, Lanes512>(input, output, arenaArray, threads);
-                }
-                else if (Lanes256.IsSupported)
-                {
-                    RunThreaded<global::System.Runtime.Intrinsics.Vector256<float>, Lanes256>(input, output, arenaArray, threads);
-                }
-                else if (Lanes128.IsSupported)
-                {
-                    RunThreaded<global::System.Runtime.Intrinsics.Vector128<float>, Lanes128>(input, output, arenaArray, threads);
-                }
-                else
-                {
-                    RunThreaded<float, Lanes1>(input, output, arenaArray, threads);
-                }
-            }
-
-            /// <summary>Runs every layer on one sample, the parts of the larger layers on up to <paramref name="threads"/> threads, this one included.</summary>
-            private static void RunThreaded<V, TLanes>(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] arenaArray, int threads) where V : struct where TLanes : struct, ILanes<V>
-            {
-                global::System.Span<float> arena = arenaArray;
                 input.CopyTo(arena.Slice(0, 36));
                 Layer1Conv<V, TLanes>(arena);
                 // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
@@ -724,7 +674,7 @@ namespace Samples.Models
                 TLanes lanes = default;
                 int strip = 3 * lanes.Count;
                 ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 108);
-                ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ThreadScratch(), 0);
+                ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 172);
                 // Zero-bordered copy of the input, 8×8; wide rows of 8, strips of 3 vectors
                 PadInput(x, arena.Slice(108, 64), 1, 6, 6, 1, 1, 1, 1, 8, 8);
 
