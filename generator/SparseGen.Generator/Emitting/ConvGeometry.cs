@@ -64,12 +64,20 @@ internal sealed class ConvGeometry
     /// </summary>
     public int SimdOffset(ConvTap tap)
     {
-        var kh = tap.Window / _conv.KernelWidth;
-        var kw = tap.Window % _conv.KernelWidth;
-        int rowReach = kh * _conv.Dilations[0], columnReach = kw * _conv.Dilations[1];
-        var phase = ((tap.InputChannel * StrideH) + (rowReach % StrideH)) * StrideW + (columnReach % StrideW);
+        var (rowReach, columnReach) = Reach(tap);
+        var phase = (tap.InputChannel * Phases) + PhaseOf(tap);
         return (phase * PhaseHeight * PhaseWidth) + (rowReach / StrideH * PhaseWidth) + (columnReach / StrideW);
     }
+
+    /// <summary>The phase plane (row residue · StrideW + column residue) that <paramref name="tap"/> reads within its channel.</summary>
+    public int PhaseOf(ConvTap tap)
+    {
+        var (rowReach, columnReach) = Reach(tap);
+        return ((rowReach % StrideH) * StrideW) + (columnReach % StrideW);
+    }
+
+    private (int Row, int Column) Reach(ConvTap tap) =>
+        (tap.Window / _conv.KernelWidth * _conv.Dilations[0], tap.Window % _conv.KernelWidth * _conv.Dilations[1]);
 
     public int OutputPlane => OutputHeight * OutputWidth;
 

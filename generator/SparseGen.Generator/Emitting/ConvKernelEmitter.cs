@@ -39,7 +39,7 @@ internal static class ConvKernelEmitter
 
         if (conv.Activation.Kind != ActivationKind.None)
         {
-            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(layer.Kernels, conv.Activation, "y", layer.LengthOf(conv.Output)));
+            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(layer.Kernels, conv.Activation, "y", layer.LengthOf(conv.Output), inLanes: false));
         }
 
         methods.Finish();

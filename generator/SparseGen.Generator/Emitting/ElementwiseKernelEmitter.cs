@@ -6,20 +6,35 @@ namespace SparseGen.Generator.Emitting;
 /// <summary>Kernels that touch each element once: Add, AddConstant, activations, BatchNorm, GlobalAveragePool.</summary>
 internal static class ElementwiseKernelEmitter
 {
-    /// <summary>A fused activation over a whole output, after the layer has summed it.</summary>
-    public static CodePiece ActivateInPlace(KernelClassBuilder kernels, Activation activation, string span, int length) =>
+    /// <summary>
+    /// A fused activation over a whole output, after the layer has summed it; in SIMD lanes where the piece goes into
+    /// lanes methods (<paramref name="inLanes"/>) and the activation has lanes.
+    /// </summary>
+    public static CodePiece ActivateInPlace(KernelClassBuilder kernels, Activation activation, string span, int length, bool inLanes) =>
         CodePiece.Write(writer =>
         {
             writer.Line("// " + activation);
+            if (inLanes && HasLanes(activation))
+            {
+                writer.Statement(ActivateLanesCall(activation, span, span));
+                return;
+            }
+
             using (writer.Block(ConvKernelEmitter.Loop("i", 0, length)))
             {
                 writer.Statement(span + "[i] = " + ActivationCode.Apply(activation, span + "[i]", kernels) + ";");
             }
         });
 
+    /// <summary>Whether the generated <c>ActivateLanes</c> helper has the activation in SIMD lanes.</summary>
+    private static bool HasLanes(Activation activation) => activation.Kind is ActivationKind.Relu or ActivationKind.Clip;
+
+    private static string ActivateLanesCall(Activation activation, string source, string target) =>
+        "ActivateLanes" + LanesCode.TypeParameters + "(" + source + ", " + target + ", " + (activation.Kind == ActivationKind.Relu ? "true, 0f, 0f" : "false, " + Literals.Float(activation.Min) + ", " + Literals.Float(activation.Max)) + ");";
+
     public static void EmitAdd(LayerContext layer, AddOperation add)
     {
-        if (add.Activation.Kind is ActivationKind.None or ActivationKind.Relu)
+        if (add.Activation.Kind is ActivationKind.None || HasLanes(add.Activation))
         {
             EmitSimdAdd(layer, add);
             return;
@@ -39,11 +54,16 @@ internal static class ElementwiseKernelEmitter
         methods.Finish();
     }
 
-    /// <summary>Add with no activation or a Relu, in SIMD lanes (1·left + right is left + right, rounded once), a scalar tail.</summary>
+    /// <summary>Add with no activation, a Relu or a Clip, in SIMD lanes (1·left + right is left + right, rounded once), a scalar tail.</summary>
     private static void EmitSimdAdd(LayerContext layer, AddOperation add)
     {
         var length = layer.LengthOf(add.Output);
-        var relu = add.Activation.Kind == ActivationKind.Relu;
+        var activated = add.Activation.Kind switch
+        {
+            ActivationKind.Relu => "lanes.Relu(sum)",
+            ActivationKind.Clip => "lanes.Clip(sum, lanes.Splat(" + Literals.Float(add.Activation.Min) + "), lanes.Splat(" + Literals.Float(add.Activation.Max) + "))",
+            _ => "sum",
+        };
         var methods = layer.LaneMethods(new[]
         {
             layer.SpanLocal("left", add.Left), layer.SpanLocal("right", add.Right), layer.SpanLocal("y", add.Output),
@@ -59,7 +79,7 @@ internal static class ElementwiseKernelEmitter
             using (writer.Block("for (; i <= " + Literals.Int(length) + " - lanes.Count; i += lanes.Count)"))
             {
                 writer.Statement("V sum = lanes.MultiplyAdd(one, lanes.Load(ref l, i), lanes.Load(ref r, i));");
-                writer.Statement("lanes.Store(" + (relu ? "lanes.Relu(sum)" : "sum") + ", ref o, i);");
+                writer.Statement("lanes.Store(" + activated + ", ref o, i);");
             }
 
             using (writer.Block("for (; i < " + Literals.Int(length) + "; i++)"))
@@ -88,6 +108,14 @@ internal static class ElementwiseKernelEmitter
 
     public static void EmitActivation(LayerContext layer, ActivationOperation activation)
     {
+        if (HasLanes(activation.Activation))
+        {
+            var lanes = layer.LaneMethods(new[] { layer.SpanLocal("x", activation.Input), layer.SpanLocal("y", activation.Output) });
+            lanes.Add(CodePiece.Write(writer => writer.Statement(ActivateLanesCall(activation.Activation, "x", "y"))));
+            lanes.Finish();
+            return;
+        }
+
         var methods = layer.Methods(new[] { layer.SpanLocal("x", activation.Input), layer.SpanLocal("y", activation.Output) });
         methods.Add(CodePiece.Write(writer =>
         {
@@ -134,19 +162,13 @@ internal static class ElementwiseKernelEmitter
     {
         var shape = layer.ShapeOf(pool.Input);
         var plane = shape[1] * shape[2];
-        var methods = layer.Methods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
+        // Lanes methods for the helpers that come with them (SumInDouble).
+        var methods = layer.LaneMethods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
         methods.Add(CodePiece.Write(writer =>
         {
             using (writer.Block(ConvKernelEmitter.Loop("c", 0, shape[0])))
             {
-                writer.Statement("double sum = 0;");
-                writer.Statement("var channel = x.Slice(" + IndexExpression.Of(0, (plane, "c")) + ", " + Literals.Int(plane) + ");");
-                using (writer.Block(ConvKernelEmitter.Loop("i", 0, plane)))
-                {
-                    writer.Statement("sum += channel[i];");
-                }
-
-                writer.Statement("y[c] = (float)(sum / " + Literals.Int(plane) + ");");
+                writer.Statement("y[c] = (float)(SumInDouble(x.Slice(" + IndexExpression.Of(0, (plane, "c")) + ", " + Literals.Int(plane) + ")) / " + Literals.Int(plane) + ");");
             }
         }));
         methods.Finish();

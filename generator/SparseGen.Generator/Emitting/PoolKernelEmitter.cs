@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using SparseGen.Model.Graph;
 
@@ -34,12 +36,66 @@ internal static class PoolKernelEmitter
             return;
         }
 
-        // Windows wholly inside the input (a rectangle of outputs) take every tap without a bounds test, unrolled;
-        // the rest go through the general loop below, which skips that rectangle.
-        var (rowStart, rowEnd) = Inside(outHeight, kernelH, strideH, dilationH, padTop, height);
-        var (columnStart, columnEnd) = Inside(outWidth, kernelW, strideW, dilationW, padLeft, width);
-        var hasInside = rowStart < rowEnd && columnStart < columnEnd && kernelH * kernelW <= MaxUnrolledTaps;
-        var hasBorder = !hasInside || rowEnd - rowStart < outHeight || columnEnd - columnStart < outWidth;
+        // Outputs whose windows take the same taps form rectangles (the inside one, edges, corners): each is a loop over
+        // its outputs with the taps unrolled at fixed offsets and no bounds test. Very large windows keep the general loop.
+        var rectangles = (from rows in AxisRuns(outHeight, kernelH, strideH, dilationH, padTop, height, height + pool.Pads[2])
+                          from columns in AxisRuns(outWidth, kernelW, strideW, dilationW, padLeft, width, width + pool.Pads[3])
+                          select new WindowRectangle(rows, columns)).ToList();
+        if (kernelH * kernelW > MaxUnrolledTaps || rectangles.Sum(rectangle => rectangle.TapCount) > MaxUnrolledStatements)
+        {
+            EmitGeneralLoop(layer, pool, rowTaps, columnTaps);
+            return;
+        }
+
+        var inside = rectangles.FirstOrDefault(rectangle => rectangle.TapCount == kernelH * kernelW);
+        var inLanes = inside is not null && strideH == strideW && strideH is 1 or 2;
+        var insideLanes = inLanes ? InsideLanes.Of(inside!, width, strideH, outWidth) : default;
+        string? wide = null;
+        if (inLanes)
+        {
+            if (!insideLanes.Direct)
+            {
+                wide = layer.PrivateScratch(insideLanes.Length + InsideLanes.MaxLanes);
+            }
+
+            // The last vector of a wide plane runs up to a vector past its end, and a stride-2 tap reads two vectors.
+            layer.Kernels.RequireReadEnd(layer.OffsetOf(pool.Input) + layer.LengthOf(pool.Input) + (3 * InsideLanes.MaxLanes));
+        }
+
+        var locals = new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) };
+        var methods = inLanes ? layer.LaneMethods(locals.Append("TLanes lanes = default;").ToArray()) : layer.Methods(locals);
+        methods.Add(CodePiece.Write(writer =>
+        {
+            using (writer.Block(ConvKernelEmitter.Loop("c", 0, channels)))
+            {
+                writer.Statement("var plane = x.Slice(" + IndexExpression.Of(0, (height * width, "c")) + ", " + Literals.Int(height * width) + ");");
+                writer.Statement("var outputPlane = y.Slice(" + IndexExpression.Of(0, (outHeight * outWidth, "c")) + ", " + Literals.Int(outHeight * outWidth) + ");");
+                if (inLanes)
+                {
+                    // First: with the lanes storing straight into the output, their garbage lands where the other rectangles write after.
+                    WriteInsideLanes(writer, pool, inside!, insideLanes, width, outWidth, wide);
+                }
+
+                foreach (var rectangle in rectangles.Where(rectangle => !inLanes || rectangle != inside))
+                {
+                    WriteRectangle(writer, pool, rectangle, width, outWidth);
+                }
+            }
+        }));
+        methods.Finish();
+    }
+
+    /// <summary>Every window through one loop that tests each tap's bounds: for windows too large to unroll.</summary>
+    private static void EmitGeneralLoop(LayerContext layer, PoolOperation pool, int[] rowTaps, int[] columnTaps)
+    {
+        var input = layer.ShapeOf(pool.Input);
+        var output = layer.ShapeOf(pool.Output);
+        int channels = input[0], height = input[1], width = input[2], outHeight = output[1], outWidth = output[2];
+        int kernelH = pool.Kernel[0], kernelW = pool.Kernel[1], strideH = pool.Strides[0], strideW = pool.Strides[1];
+        int dilationH = pool.Dilations[0], dilationW = pool.Dilations[1], padTop = pool.Pads[0], padLeft = pool.Pads[1];
+        var isMax = pool.Kind == PoolKind.Max;
+        var checkRows = LeavesInput(outHeight, kernelH, strideH, dilationH, padTop, height);
+        var checkColumns = LeavesInput(outWidth, kernelW, strideW, dilationW, padLeft, width);
         var methods = layer.Methods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
         methods.Add(CodePiece.Write(writer =>
         {
@@ -47,29 +103,11 @@ internal static class PoolKernelEmitter
             {
                 writer.Statement("var plane = x.Slice(" + IndexExpression.Of(0, (height * width, "c")) + ", " + Literals.Int(height * width) + ");");
                 writer.Statement("var outputPlane = y.Slice(" + IndexExpression.Of(0, (outHeight * outWidth, "c")) + ", " + Literals.Int(outHeight * outWidth) + ");");
-                if (hasInside)
-                {
-                    WriteInside(writer, pool, (rowStart, rowEnd), (columnStart, columnEnd), width, outWidth, rowTaps, columnTaps, height);
-                }
-
-                if (!hasBorder)
-                {
-                    return;
-                }
-
                 using (writer.Block(ConvKernelEmitter.Loop("oy", 0, outHeight)))
                 {
                     writer.Statement("int top = " + IndexExpression.Of(-padTop, (strideH, "oy")) + ";");
                     using (writer.Block(ConvKernelEmitter.Loop("ox", 0, outWidth)))
                     {
-                        if (hasInside)
-                        {
-                            using (writer.Block("if (oy >= " + Literals.Int(rowStart) + " && oy < " + Literals.Int(rowEnd) + " && ox >= " + Literals.Int(columnStart) + " && ox < " + Literals.Int(columnEnd) + ")"))
-                            {
-                                writer.Statement("continue;");
-                            }
-                        }
-
                         writer.Statement("int left = " + IndexExpression.Of(-padLeft, (strideW, "ox")) + ";");
                         writer.Statement(isMax ? "float max = float.MinValue;" : "double sum = 0;");
                         writer.Statement("int count = 0;");
@@ -130,78 +168,187 @@ internal static class PoolKernelEmitter
         methods.Finish();
     }
 
-    /// <summary>
-    /// The windows wholly inside the input: every tap of output (oy, ox) in the rectangle reads the input, so the taps are
-    /// unrolled at fixed offsets from the window's corner, in the general loop's order (rows, then columns), the first
-    /// one taken as is: the same max (a NaN first stays) and the same double sum.
-    /// </summary>
-    private static void WriteInside(SourceWriter writer, PoolOperation pool, (int Start, int End) rows, (int Start, int End) columns, int width, int outWidth, int[] rowTaps, int[] columnTaps, int height)
+    /// <summary>One axis's outputs [Start, End) whose windows take the same taps (and cover the same padded taps).</summary>
+    private sealed record AxisRun(int Start, int End, int[] Taps, int PaddedTaps);
+
+    /// <summary>Outputs of a rectangle of rows and columns runs: their windows take the same taps at the same offsets.</summary>
+    private sealed record WindowRectangle(AxisRun Rows, AxisRun Columns)
     {
-        int kernelH = pool.Kernel[0], kernelW = pool.Kernel[1], strideH = pool.Strides[0], strideW = pool.Strides[1];
-        int dilationH = pool.Dilations[0], dilationW = pool.Dilations[1], padTop = pool.Pads[0], padLeft = pool.Pads[1];
-        var isMax = pool.Kind == PoolKind.Max;
-        var offsets = Enumerable.Range(0, kernelH).SelectMany(ky => Enumerable.Range(0, kernelW).Select(kx => (ky * dilationH * width) + (kx * dilationW))).ToList();
-        using (writer.Block(ConvKernelEmitter.Loop("oy", rows.Start, rows.End)))
+        public int TapCount => Rows.Taps.Length * Columns.Taps.Length;
+    }
+
+    /// <summary>The outputs of an axis in runs of equal tap sets: before the inside ones (padding cuts taps), inside, after.</summary>
+    private static List<AxisRun> AxisRuns(int outputs, int kernel, int stride, int dilation, int padBegin, int input, int paddedLimit)
+    {
+        var runs = new List<AxisRun>();
+        for (var o = 0; o < outputs; o++)
         {
-            writer.Statement("int top = " + IndexExpression.Of(-padTop, (strideH, "oy")) + ";");
-            using (writer.Block(ConvKernelEmitter.Loop("ox", columns.Start, columns.End)))
+            var first = (o * stride) - padBegin;
+            var taps = Enumerable.Range(0, kernel).Where(k => first + (k * dilation) >= 0 && first + (k * dilation) < input).ToArray();
+            var padded = TapsBefore(first, kernel, dilation, paddedLimit);
+            if (runs.Count > 0 && runs[runs.Count - 1].Taps.SequenceEqual(taps) && runs[runs.Count - 1].PaddedTaps == padded)
             {
-                writer.Statement("int left = " + IndexExpression.Of(-padLeft, (strideW, "ox")) + ";");
-                writer.Statement("int corner = " + IndexExpression.Of(0, (width, "top"), (1, "left")) + ";");
+                runs[runs.Count - 1] = runs[runs.Count - 1] with { End = o + 1 };
+            }
+            else
+            {
+                runs.Add(new AxisRun(o, o + 1, taps, padded));
+            }
+        }
+
+        return runs;
+    }
+
+    /// <summary>
+    /// One rectangle of outputs, the taps unrolled at fixed offsets from the window's corner in the reference's order (rows,
+    /// then columns), the first taken as is: the same max (a NaN first stays) and the same double sum. A window with no
+    /// tap in the input gives float.MinValue (max) or 0 (average).
+    /// </summary>
+    private static void WriteRectangle(SourceWriter writer, PoolOperation pool, WindowRectangle rectangle, int width, int outWidth)
+    {
+        int strideH = pool.Strides[0], strideW = pool.Strides[1], dilationH = pool.Dilations[0], dilationW = pool.Dilations[1];
+        int padTop = pool.Pads[0], padLeft = pool.Pads[1];
+        var isMax = pool.Kind == PoolKind.Max;
+        var offsets = rectangle.Rows.Taps.SelectMany(ky => rectangle.Columns.Taps.Select(kx => (ky * dilationH * width) + (kx * dilationW))).ToList();
+        using (writer.Block(ConvKernelEmitter.Loop("oy", rectangle.Rows.Start, rectangle.Rows.End)))
+        {
+            using (writer.Block(ConvKernelEmitter.Loop("ox", rectangle.Columns.Start, rectangle.Columns.End)))
+            {
                 var target = "outputPlane[" + IndexExpression.Of(0, (outWidth, "oy"), (1, "ox")) + "]";
+                if (offsets.Count == 0)
+                {
+                    writer.Statement(target + " = " + (isMax ? "float.MinValue" : "0f") + ";");
+                    return;
+                }
+
+                writer.Statement("int corner = " + IndexExpression.Of(-(padTop * width) - padLeft, (strideH * width, "oy"), (strideW, "ox")) + ";");
                 if (isMax)
                 {
-                    writer.Statement("float max = plane[corner];");
+                    writer.Statement("float max = plane[" + IndexExpression.Of(offsets[0], (1, "corner")) + "];");
                     foreach (var offset in offsets.Skip(1))
                     {
-                        writer.Statement("{ float v = plane[corner + " + Literals.Int(offset) + "]; if (v > max) { max = v; } }");
+                        writer.Statement("{ float v = plane[" + IndexExpression.Of(offset, (1, "corner")) + "]; if (v > max) { max = v; } }");
                     }
 
                     writer.Statement(target + " = max;");
                 }
                 else
                 {
-                    writer.Statement("double sum = plane[corner];");
+                    writer.Statement("double sum = plane[" + IndexExpression.Of(offsets[0], (1, "corner")) + "];");
                     foreach (var offset in offsets.Skip(1))
                     {
-                        writer.Statement("sum += plane[corner + " + Literals.Int(offset) + "];");
+                        writer.Statement("sum += plane[" + IndexExpression.Of(offset, (1, "corner")) + "];");
                     }
 
-                    var divisor = pool.CountIncludePad
-                        ? Divisor(rowTaps, columnTaps, kernelH, kernelW, dilationH, dilationW, height + pool.Pads[2], width + pool.Pads[3])
-                        : Literals.Int(kernelH * kernelW);
-                    writer.Statement(target + " = (float)(sum / " + divisor + ");");
+                    var divisor = pool.CountIncludePad ? rectangle.Rows.PaddedTaps * rectangle.Columns.PaddedTaps : offsets.Count;
+                    writer.Statement(target + " = (float)(sum / " + Literals.Int(divisor) + ");");
                 }
             }
         }
     }
 
-    /// <summary>The outputs [start, end) of an axis whose windows lie wholly inside the input (assumes they are contiguous, as they are).</summary>
-    private static (int Start, int End) Inside(int outputs, int kernel, int stride, int dilation, int padBegin, int input)
+    /// <summary>
+    /// Where the inside windows go in SIMD lanes (equal strides of 1 or 2): output (oy, ox) is number q = oy·W + ox of a
+    /// wide plane whose rows have the input's width W, and tap (ky, kx) reads the input at stride·q + offset(ky, kx), one
+    /// contiguous run (stride 1) or the even lanes of two (stride 2) for consecutive q. The lanes run over q from the
+    /// first inside output to the last; those that fall on a column outside the rectangle compute garbage from inside the
+    /// plane.
+    /// </summary>
+    private readonly record struct InsideLanes(int Start, int End, bool Direct)
     {
-        int start = 0, end = 0;
-        var found = false;
-        for (var o = 0; o < outputs; o++)
+        /// <summary>The widest lanes of the generated code (Vector512): reads run at most this far past the input.</summary>
+        public const int MaxLanes = 16;
+
+        public int Length => End - Start;
+
+        public static InsideLanes Of(WindowRectangle inside, int width, int stride, int outWidth) =>
+            // With stride 1 and as many output columns as input ones, q is the output's own index: the lanes store straight
+            // into the output plane, garbage landing on border outputs that the other rectangles write afterwards.
+            new((inside.Rows.Start * width) + inside.Columns.Start, ((inside.Rows.End - 1) * width) + inside.Columns.End, Direct: stride == 1 && outWidth == width);
+    }
+
+    /// <summary>
+    /// The windows wholly inside the input in SIMD lanes (<see cref="InsideLanes"/>), each tap taken in the general loop's
+    /// order: the max is the reference's (the first tap as is, then candidate &gt; current); an average sums in float and
+    /// multiplies by the reciprocal of the taps, as ONNX Runtime does (the reference sums in double).
+    /// </summary>
+    private static void WriteInsideLanes(SourceWriter writer, PoolOperation pool, WindowRectangle rectangle, InsideLanes inside, int width, int outWidth, string? wide)
+    {
+        int kernelH = pool.Kernel[0], kernelW = pool.Kernel[1], stride = pool.Strides[0];
+        int dilationH = pool.Dilations[0], dilationW = pool.Dilations[1], padTop = pool.Pads[0], padLeft = pool.Pads[1];
+        var isMax = pool.Kind == PoolKind.Max;
+        var (rows, columns) = ((rectangle.Rows.Start, rectangle.Rows.End), (rectangle.Columns.Start, rectangle.Columns.End));
+        var offsets = Enumerable.Range(0, kernelH)
+            .SelectMany(ky => Enumerable.Range(0, kernelW).Select(kx => (((ky * dilationH) - padTop) * width) + (kx * dilationW) - padLeft))
+            .ToList();
+        var reciprocal = Literals.Float((float)(1.0 / (kernelH * kernelW)));
+        string Tap(int offset) => stride == 1
+            ? "lanes.Load(ref source, " + IndexExpression.Of(offset, (1, "q")) + ")"
+            : "lanes.Even(lanes.Load(ref source, " + IndexExpression.Of(offset, (2, "q")) + "), lanes.Load(ref source, " + IndexExpression.Of(offset, (2, "q")) + " + lanes.Count))";
+        string ScalarTap(int offset) => "global::System.Runtime.CompilerServices.Unsafe.Add(ref source, " + IndexExpression.Of(offset, (stride, "q")) + ")";
+        var targetIndex = inside.Direct ? "q" : IndexExpression.Of(-inside.Start, (1, "q"));
+
+        writer.Line("// Windows wholly inside the input, in lanes over q = oy·" + Literals.Int(width) + " + ox");
+        using (writer.Block())
         {
-            var first = (o * stride) - padBegin;
-            var last = first + ((kernel - 1) * dilation);
-            if (first >= 0 && last < input)
+            writer.Statement("ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(plane);");
+            writer.Statement("ref float target = ref " + (wide ?? "global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputPlane)") + ";");
+            writer.Statement("int q = " + Literals.Int(inside.Start) + ";");
+            // Into a wide scratch plane the last vector may run past the end (its garbage is never copied); into the output
+            // it stops short, and a scalar tail does the rest.
+            using (writer.Block(inside.Direct
+                ? "for (; q <= " + Literals.Int(inside.End) + " - lanes.Count; q += lanes.Count)"
+                : "for (; q < " + Literals.Int(inside.End) + "; q += lanes.Count)"))
             {
-                if (!found)
+                writer.Statement("V value = " + Tap(offsets[0]) + ";");
+                foreach (var offset in offsets.Skip(1))
                 {
-                    start = o;
-                    found = true;
+                    writer.Statement(isMax ? "value = lanes.MaxOf(value, " + Tap(offset) + ");" : "value = lanes.Add(value, " + Tap(offset) + ");");
                 }
 
-                end = o + 1;
+                writer.Statement("lanes.Store(" + (isMax ? "value" : "lanes.Multiply(value, lanes.Splat(" + reciprocal + "))") + ", ref target, " + targetIndex + ");");
+            }
+
+            if (inside.Direct)
+            {
+                WriteScalarTail(writer, offsets, isMax, reciprocal, inside.End, ScalarTap, targetIndex);
+            }
+            else
+            {
+                using (writer.Block(ConvKernelEmitter.Loop("oy", rows.Start, rows.End)))
+                {
+                    using (writer.Block(ConvKernelEmitter.Loop("ox", columns.Start, columns.End)))
+                    {
+                        writer.Statement("outputPlane[" + IndexExpression.Of(0, (outWidth, "oy"), (1, "ox")) + "] = global::System.Runtime.CompilerServices.Unsafe.Add(ref target, "
+                            + IndexExpression.Of(-inside.Start, (width, "oy"), (1, "ox")) + ");");
+                    }
+                }
             }
         }
+    }
 
-        return found ? (start, end) : (0, 0);
+    /// <summary>The outputs [q, end) one at a time, in the lanes' order and float arithmetic.</summary>
+    private static void WriteScalarTail(SourceWriter writer, List<int> offsets, bool isMax, string reciprocal, int end, Func<int, string> scalarTap, string targetIndex)
+    {
+        using (writer.Block("for (; q < " + Literals.Int(end) + "; q++)"))
+        {
+            writer.Statement("float value = " + scalarTap(offsets[0]) + ";");
+            foreach (var offset in offsets.Skip(1))
+            {
+                writer.Statement(isMax
+                    ? "{ float v = " + scalarTap(offset) + "; value = v > value ? v : value; }"
+                    : "value += " + scalarTap(offset) + ";");
+            }
+
+            writer.Statement("global::System.Runtime.CompilerServices.Unsafe.Add(ref target, " + targetIndex + ") = " + (isMax ? "value" : "value * " + reciprocal) + ";");
+        }
     }
 
     /// <summary>Windows of more taps than this keep the general loop: unrolled, one window would make a long method.</summary>
     private const int MaxUnrolledTaps = 64;
+
+    /// <summary>Unrolled taps over all rectangles of a layer at most (a 3×3 window with padding 1 has 9 rectangles, 49 taps).</summary>
+    private const int MaxUnrolledStatements = 1024;
 
     /// <summary>True when some window of the axis reads before 0 or past the input.</summary>
     private static bool LeavesInput(int outputs, int kernel, int stride, int dilation, int padBegin, int input)

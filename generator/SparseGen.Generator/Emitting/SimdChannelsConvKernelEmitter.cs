@@ -147,7 +147,7 @@ internal static class SimdChannelsConvKernelEmitter
 
         if (conv.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
         {
-            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(kernels, conv.Activation, "y", layer.LengthOf(conv.Output)));
+            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(kernels, conv.Activation, "y", layer.LengthOf(conv.Output), inLanes: true));
         }
 
         methods.Finish();

@@ -45,7 +45,8 @@ internal static class SimdConvKernelEmitter
             "ref float wide = ref " + wide + ";",
         });
 
-        methods.Add(PadInputPiece(g, planes, "; wide rows of " + Literals.Int(g.PhaseWidth) + ", strips of " + Literals.Int(shape.Accumulators) + " vectors"));
+        var phases = taps.SelectMany(t => t).Select(g.PhaseOf).Aggregate(0, (mask, phase) => mask | (1 << phase));
+        methods.Add(PadInputPiece(g, planes, "; wide rows of " + Literals.Int(g.PhaseWidth) + ", strips of " + Literals.Int(shape.Accumulators) + " vectors", phases));
 
         if (strategy == LayerStrategy.SimdTable)
         {
@@ -66,7 +67,7 @@ internal static class SimdConvKernelEmitter
 
         if (conv.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
         {
-            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(kernels, conv.Activation, "y", layer.LengthOf(conv.Output)));
+            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(kernels, conv.Activation, "y", layer.LengthOf(conv.Output), inLanes: true));
         }
 
         methods.Finish();
@@ -218,14 +219,21 @@ internal static class SimdConvKernelEmitter
     }
 
     /// <summary>The copy of the input into zero-bordered (phase) planes at arena offset <paramref name="planes"/> that every SIMD convolution starts with.</summary>
-    internal static CodePiece PadInputPiece(ConvGeometry g, int planes, string commentTail) =>
+    /// <summary>
+    /// The call that fills the phase planes: every phase, or (<paramref name="phases"/>) only those the taps read, where the
+    /// kernel reads nothing else (a 1×1 stride-2 convolution reads one phase of four).
+    /// </summary>
+    internal static CodePiece PadInputPiece(ConvGeometry g, int planes, string commentTail, int? phases = null) =>
         CodePiece.Write(writer =>
         {
+            var allPhases = (1 << g.Phases) - 1;
+            var copied = phases ?? allPhases;
             writer.Line("// Zero-bordered " + (g.Phases == 1 ? "copy" : Literals.Int(g.Phases) + " phase planes per channel") + " of the input, "
-                + Literals.Int(g.PhaseHeight) + "×" + Literals.Int(g.PhaseWidth) + (g.Phases == 1 ? "" : " each") + commentTail);
+                + Literals.Int(g.PhaseHeight) + "×" + Literals.Int(g.PhaseWidth) + (g.Phases == 1 ? "" : " each") + commentTail
+                + (copied == allPhases ? "" : "; only the phases the taps read"));
             writer.Statement("PadInput(x, arena.Slice(" + Literals.Int(planes) + ", " + Literals.Int(g.SimdPlanes) + "), " + string.Join(", ", new[]
             {
-                g.InputChannels, g.InputHeight, g.InputWidth, g.PadTop, g.PadLeft, g.StrideH, g.StrideW, g.PhaseHeight, g.PhaseWidth,
+                g.InputChannels, g.InputHeight, g.InputWidth, g.PadTop, g.PadLeft, g.StrideH, g.StrideW, g.PhaseHeight, g.PhaseWidth, copied,
             }.Select(Literals.Int)) + ");");
         });
 

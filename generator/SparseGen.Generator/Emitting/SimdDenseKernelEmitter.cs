@@ -122,7 +122,7 @@ internal static class SimdDenseKernelEmitter
 
         if (dense.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
         {
-            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(kernels, dense.Activation, "y", layer.LengthOf(dense.Output)));
+            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(kernels, dense.Activation, "y", layer.LengthOf(dense.Output), inLanes: true));
         }
 
         methods.Finish();

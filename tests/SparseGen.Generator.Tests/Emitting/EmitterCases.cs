@@ -81,6 +81,26 @@ internal static class EmitterCases
             Conv("x", "c", 2, 5, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.0, false, Activation.None, 17),
             new PoolOperation("pool", "c", "y", PoolKind.Max, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, new[] { 1, 1 }, false, false));
         yield return Ir(
+            "IR_Pools_in_lanes_stride2_wide_and_stride1_direct",
+            new[] { 3, 20, 23 },
+            new PoolOperation("max", "x", "m", PoolKind.Max, new[] { 3, 3 }, new[] { 2, 2 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, false, false),
+            new PoolOperation("avg", "m", "a", PoolKind.Average, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, false, false),
+            new PoolOperation("avg_padded", "a", "y", PoolKind.Average, new[] { 5, 5 }, new[] { 1, 1 }, new[] { 2, 1, 2, 3 }, new[] { 1, 1 }, false, true));
+        yield return Ir(
+            "IR_Pools_dilated_stride3_ceil",
+            new[] { 2, 17, 19 },
+            new PoolOperation("max", "x", "m", PoolKind.Max, new[] { 3, 2 }, new[] { 2, 2 }, new[] { 2, 0, 1, 1 }, new[] { 2, 3 }, true, false),
+            new PoolOperation("avg", "m", "y", PoolKind.Average, new[] { 2, 3 }, new[] { 3, 3 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, true, false));
+        yield return Ir(
+            "IR_Conv_1x1_stride2_clip_add_clip_activations",
+            new[] { 5, 13, 12 },
+            Conv("x", "c", 5, 6, 1, new[] { 1, 1 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, new[] { 1, 1 }, 0.3, true, Activation.Clip(-0.5f, 0.75f), 18),
+            Conv("c", "d", 6, 6, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.5, true, Activation.None, 19),
+            new AddOperation("add", "c", "d", "s", Activation.Clip(0f, 1f)),
+            new ActivationOperation("relu", "s", "r", Activation.Relu),
+            new ActivationOperation("clip", "r", "k", Activation.Clip(0.125f, 0.875f)),
+            new GlobalAveragePoolOperation("gap", "k", "y", KeepDims: false));
+        yield return Ir(
             "IR_Reshape_then_dense_clip",
             new[] { 2, 3, 2 },
             new ReshapeOperation("flatten", "x", "f", new[] { -1 }),

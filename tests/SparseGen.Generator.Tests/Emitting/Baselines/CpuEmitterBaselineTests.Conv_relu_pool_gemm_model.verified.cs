@@ -379,6 +379,8 @@ namespace Samples.Models
                 V Multiply(V left, V right);
                 /// <summary>v &gt; 0 ? v : 0 per lane, as the reference's Relu (a NaN gives 0).</summary>
                 V Relu(V value);
+                /// <summary>v &lt; min ? min : v &gt; max ? max : v per lane, as the reference's Clip (a NaN stays).</summary>
+                V Clip(V value, V min, V max);
                 /// <summary>candidate &gt; current ? candidate : current per lane, the reference's max step (a NaN already taken stays).</summary>
                 V MaxOf(V current, V candidate);
                 /// <summary>The even lanes of low ‖ high.</summary>
@@ -408,6 +410,9 @@ namespace Samples.Models
                 public global::System.Runtime.Intrinsics.Vector512<float> Relu(global::System.Runtime.Intrinsics.Vector512<float> value) =>
                     global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(value, global::System.Runtime.Intrinsics.Vector512<float>.Zero), value, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector512<float> Clip(global::System.Runtime.Intrinsics.Vector512<float> value, global::System.Runtime.Intrinsics.Vector512<float> min, global::System.Runtime.Intrinsics.Vector512<float> max) =>
+                    global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(value, min), min, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(value, max), max, value));
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector512<float> MaxOf(global::System.Runtime.Intrinsics.Vector512<float> current, global::System.Runtime.Intrinsics.Vector512<float> candidate) => global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(candidate, current), candidate, current);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector512<float> Even(global::System.Runtime.Intrinsics.Vector512<float> low, global::System.Runtime.Intrinsics.Vector512<float> high) => global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(low, global::System.Runtime.Intrinsics.Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), high);
@@ -435,6 +440,9 @@ namespace Samples.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> value) =>
                     global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(value, global::System.Runtime.Intrinsics.Vector256<float>.Zero), value, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector256<float> Clip(global::System.Runtime.Intrinsics.Vector256<float> value, global::System.Runtime.Intrinsics.Vector256<float> min, global::System.Runtime.Intrinsics.Vector256<float> max) =>
+                    global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.LessThan(value, min), min, global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(value, max), max, value));
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector256<float> MaxOf(global::System.Runtime.Intrinsics.Vector256<float> current, global::System.Runtime.Intrinsics.Vector256<float> candidate) => global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(candidate, current), candidate, current);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -468,6 +476,9 @@ namespace Samples.Models
                 public global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> value) =>
                     global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero), value, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector128<float> Clip(global::System.Runtime.Intrinsics.Vector128<float> value, global::System.Runtime.Intrinsics.Vector128<float> min, global::System.Runtime.Intrinsics.Vector128<float> max) =>
+                    global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(value, min), min, global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(value, max), max, value));
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector128<float> MaxOf(global::System.Runtime.Intrinsics.Vector128<float> current, global::System.Runtime.Intrinsics.Vector128<float> candidate) => global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(candidate, current), candidate, current);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector128<float> Even(global::System.Runtime.Intrinsics.Vector128<float> low, global::System.Runtime.Intrinsics.Vector128<float> high) =>
@@ -496,6 +507,8 @@ namespace Samples.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public float Relu(float value) => value > 0f ? value : 0f;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public float Clip(float value, float min, float max) => value < min ? min : value > max ? max : value;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public float MaxOf(float current, float candidate) => candidate > current ? candidate : current;
                 /// <summary>Not used: one lane has no pairs (the kernels take their scalar path).</summary>
                 public float Even(float low, float high) => low;
@@ -506,11 +519,12 @@ namespace Samples.Models
             /// <summary>
             /// Copies each channel of <paramref name="x"/> ([channels × height × width]) into zero-bordered phase
             /// planes: phase (ph, pw) of a channel holds padded rows ph, ph + strideH, … and columns pw, pw + strideW, ….
-            /// A strided convolution then reads each tap as one contiguous run. Borders are never written, so
-            /// they stay zero from the arena's allocation.
+            /// A strided convolution then reads each tap as one contiguous run. Only the phases whose bit (ph · strideW + pw)
+            /// is set in <paramref name="phases"/> are copied: the ones the convolution's taps read. Borders are never
+            /// written, so they stay zero from the arena's allocation.
             /// </summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void PadInput(global::System.ReadOnlySpan<float> x, global::System.Span<float> padded, int channels, int height, int width, int padTop, int padLeft, int strideH, int strideW, int phaseHeight, int phaseWidth)
+            private static void PadInput(global::System.ReadOnlySpan<float> x, global::System.Span<float> padded, int channels, int height, int width, int padTop, int padLeft, int strideH, int strideW, int phaseHeight, int phaseWidth, int phases)
             {
                 int phasePlane = phaseHeight * phaseWidth;
                 for (int c = 0; c < channels; c++)
@@ -518,6 +532,12 @@ namespace Samples.Models
                     for (int iy = 0; iy < height; iy++)
                     {
                         int py = iy + padTop;
+                        int rowPhases = (phases >> (py % strideH * strideW)) & ((1 << strideW) - 1);
+                        if (rowPhases == 0)
+                        {
+                            continue;
+                        }
+
                         var source = x.Slice((c * height + iy) * width, width);
                         int rowBase = ((c * strideH + py % strideH) * strideW) * phasePlane + (py / strideH) * phaseWidth;
                         if (strideW == 1)
@@ -527,17 +547,56 @@ namespace Samples.Models
                         }
 
                         // One column phase at a time: its columns are ix = first, first + strideW, … and land side by side.
+                        ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
                         for (int phase = 0; phase < strideW; phase++)
                         {
-                            int first = ((phase - padLeft) % strideW + strideW) % strideW;
-                            int target = rowBase + phase * phasePlane + (first + padLeft) / strideW;
-                            for (int ix = first; ix < width; ix += strideW, target++)
+                            if ((rowPhases & (1 << phase)) == 0)
                             {
-                                padded[target] = source[ix];
+                                continue;
+                            }
+
+                            int first = ((phase - padLeft) % strideW + strideW) % strideW;
+                            var target = padded.Slice(rowBase + phase * phasePlane + (first + padLeft) / strideW, (width - first + strideW - 1) / strideW);
+                            ref float to = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+                            for (int k = 0, ix = first; k < target.Length; k++, ix += strideW)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, k) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, ix);
                             }
                         }
                     }
                 }
+            }
+
+            /// <summary>
+            /// The sum of <paramref name="values"/> in double, in two vectors of double partial sums (a different order from a
+            /// running sum: the float it rounds to is the same but where the double lands within a rounding step of a tie).
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static double SumInDouble(global::System.ReadOnlySpan<float> values)
+            {
+                ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
+                int i = 0;
+                double sum = 0;
+                if (global::System.Numerics.Vector.IsHardwareAccelerated)
+                {
+                    var low = global::System.Numerics.Vector<double>.Zero;
+                    var high = global::System.Numerics.Vector<double>.Zero;
+                    for (; i <= values.Length - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector.Widen(global::System.Numerics.Vector.LoadUnsafe(ref source, (nuint)i), out var first, out var second);
+                        low += first;
+                        high += second;
+                    }
+
+                    sum = global::System.Numerics.Vector.Sum(low + high);
+                }
+
+                for (; i < values.Length; i++)
+                {
+                    sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref source, i);
+                }
+
+                return sum;
             }
 
             /// <summary>
@@ -566,6 +625,31 @@ namespace Samples.Models
                         float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, source + c);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref target, destination + c) = relu && !(v > 0f) ? 0f : v;
                     }
+                }
+            }
+
+            /// <summary>
+            /// <paramref name="x"/> through Relu, or else through Clip(<paramref name="min"/>, <paramref name="max"/>), into
+            /// <paramref name="y"/> (the same span for in place), with the reference's float semantics.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ActivateLanes<V, TLanes>(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, bool relu, float min, float max) where V : struct where TLanes : struct, ILanes<V>
+            {
+                TLanes lanes = default;
+                ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                V low = lanes.Splat(min), high = lanes.Splat(max);
+                int i = 0;
+                for (; i <= y.Length - lanes.Count; i += lanes.Count)
+                {
+                    V v = lanes.Load(ref source, i);
+                    lanes.Store(relu ? lanes.Relu(v) : lanes.Clip(v, low, high), ref target, i);
+                }
+
+                for (; i < y.Length; i++)
+                {
+                    float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref target, i) = relu ? (v > 0f ? v : 0f) : v < min ? min : v > max ? max : v;
                 }
             }
 
@@ -676,7 +760,7 @@ namespace Samples.Models
                 ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 108);
                 ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 172);
                 // Zero-bordered copy of the input, 8×8; wide rows of 8, strips of 3 vectors
-                PadInput(x, arena.Slice(108, 64), 1, 6, 6, 1, 1, 1, 1, 8, 8);
+                PadInput(x, arena.Slice(108, 64), 1, 6, 6, 1, 1, 1, 1, 8, 8, 1);
 
                 // Output channel 0
                 for (int p = 0; p < 48; p += strip)
