@@ -54,13 +54,24 @@ internal static class CostModel
 
     /// <summary>
     /// Compressed-row fully connected, per nonzero: a weight, a column and an input load feeding one of four
-    /// independent partial sums; tables of 6 bytes a nonzero stay in L2 where the dense table does not (measured: fc1 of
-    /// the 90 % sweep CNN, 35,682 nonzeros in 16.9 µs).
+    /// independent partial sums; tables of 6 bytes a nonzero stay in L2 where the dense table does not (measured, fifth
+    /// pass: fc1 of the trained 90 % CNN, 16,646 nonzeros in 5.25 µs; the third pass measured 0.47 ns on the 90 % sweep
+    /// CNN's fc1, 35,682 nonzeros in 16.9 µs).
     /// </summary>
-    public const double SparseRowsPerNonZero = 0.47;
+    public const double SparseRowsPerNonZero = 0.32;
 
-    /// <summary>Bytes per nanosecond streamed from caches beyond L1 for dense weight tables (measured: fc1 of the 80 % sweep CNN, the rows of its ~35 % nonzero inputs, 0.56 MB, in 7.5 µs).</summary>
-    public const double WeightBandwidth = 75;
+    /// <summary>
+    /// Compressed-row fully connected, per output row: the loop's start, the four sums' joining and the store (fc2 of the
+    /// trained 90 % CNN: 119 nonzeros over 10 rows in 60 ns, 22 ns beyond its nonzeros).
+    /// </summary>
+    public const double SparseRowsPerRow = 2.0;
+
+    /// <summary>
+    /// Bytes per nanosecond streamed from caches beyond L1 for dense weight tables (fifth pass: fc1 of the 90 % sweep CNN,
+    /// skipping its zero inputs, 6.4 µs for half of its 1.6 MB table at the assumed live share; the third pass measured
+    /// 75 B/ns on the 80 % sweep CNN's fc1 when the SIMD kernels around it were slower).
+    /// </summary>
+    public const double WeightBandwidth = 125;
 
     /// <summary>Unrolled SIMD code past this many multiply-add statements per layer outgrows the instruction cache.</summary>
     public const long MaxSimdUnrolledStatements = 24_000;
@@ -125,19 +136,30 @@ internal static class CostModel
     public static LayerStrategy ChooseDense(DenseOperation dense, PlannerOptions options, bool canUnroll, bool skipsZeroInputs = false)
     {
         long nonZeros = dense.Weight.NonZeroCount;
-        var paddedOutputs = (dense.OutputFeatures + AssumedLanes - 1) / AssumedLanes * AssumedLanes;
-        var denseSimd = DenseSimd(dense.InputFeatures, paddedOutputs) * (skipsZeroInputs ? LiveInputsAfterRelu : 1);
-        // Unrolled code stays the choice wherever the budget allows it: short rows (small layers) leave the
-        // compressed rows' four partial sums little to overlap, and no measurement says otherwise yet.
-        var sparse = nonZeros * (canUnroll ? ScalarUnrolled : SparseRowsPerNonZero);
+        var denseSimd = DenseSimd(dense, skipsZeroInputs);
+        // Unrolled code wins on short rows (small layers), where the compressed rows' loop and four sums cost more than
+        // their weights; on long rows the compressed rows win, and their 6 bytes a weight leave the caches to the other
+        // layers where unrolled code takes ~25 (fifth pass: the trained 90 % CNN's Predict went from 27 to 22–23 µs).
+        var unrolled = nonZeros * ScalarUnrolled;
+        var rows = SparseRows(nonZeros, dense.OutputFeatures);
+        var sparseStrategy = canUnroll && unrolled <= rows ? LayerStrategy.Unrolled : LayerStrategy.SparseRows;
+        var sparse = sparseStrategy == LayerStrategy.Unrolled ? unrolled : rows;
         var hasZeros = nonZeros < dense.Weight.Data.Length;
-        if (denseSimd * (hasZeros ? DenseStrategyMargin : 1) < sparse)
+        if (denseSimd * (hasZeros ? DenseStrategyMargin : 1) < sparse && sparse >= NegligibleNanoseconds)
         {
             return LayerStrategy.DenseSimd;
         }
 
-        return canUnroll ? LayerStrategy.Unrolled : LayerStrategy.SparseRows;
+        return sparseStrategy;
     }
+
+    /// <summary>
+    /// A fully connected layer whose zero-free kernel is estimated under this keeps it: the dense table could not win
+    /// anything a benchmark would see (MobileNet-ish's 32→10 layer: 30 ns unrolled).
+    /// </summary>
+    public const double NegligibleNanoseconds = 100;
+
+    private static double SparseRows(long nonZeros, int outputs) => (nonZeros * SparseRowsPerNonZero) + (outputs * SparseRowsPerRow);
 
     /// <summary>The estimated nanoseconds of <paramref name="conv"/> with <paramref name="strategy"/>, one sample.</summary>
     public static double EstimateConv(ConvOperation conv, int[] outputShape, LayerStrategy strategy, bool poolFused)
@@ -159,11 +181,10 @@ internal static class CostModel
     public static double EstimateDense(DenseOperation dense, LayerStrategy strategy, bool skipsZeroInputs, int rows)
     {
         long nonZeros = dense.Weight.NonZeroCount;
-        var paddedOutputs = (dense.OutputFeatures + AssumedLanes - 1) / AssumedLanes * AssumedLanes;
         return rows * strategy switch
         {
-            LayerStrategy.DenseSimd => DenseSimd(dense.InputFeatures, paddedOutputs) * (skipsZeroInputs ? LiveInputsAfterRelu : 1),
-            LayerStrategy.SparseRows or LayerStrategy.SparseTable => nonZeros * SparseRowsPerNonZero,
+            LayerStrategy.DenseSimd => DenseSimd(dense, skipsZeroInputs),
+            LayerStrategy.SparseRows or LayerStrategy.SparseTable => SparseRows(nonZeros, dense.OutputFeatures),
             _ => nonZeros * ScalarUnrolled,
         };
     }
@@ -179,6 +200,19 @@ internal static class CostModel
     {
         var strips = (vectors + MaxConvAccumulators - 1) / MaxConvAccumulators;
         return nonZeros * strips * ((Math.Min(vectors, MaxConvAccumulators) * PixelLanesMultiplyAdd) + perTap);
+    }
+
+    /// <summary>
+    /// The dense SIMD kernel's scan for the nonzero inputs it keeps, per input: a compare and a store of the index,
+    /// branch-free (an estimate from the kernel's code, about a cycle; it decides small layers, where the table is in L1).
+    /// </summary>
+    public const double ZeroInputScan = 0.25;
+
+    private static double DenseSimd(DenseOperation dense, bool skipsZeroInputs)
+    {
+        var paddedOutputs = (dense.OutputFeatures + AssumedLanes - 1) / AssumedLanes * AssumedLanes;
+        var table = DenseSimd(dense.InputFeatures, paddedOutputs);
+        return skipsZeroInputs ? (table * LiveInputsAfterRelu) + (dense.InputFeatures * ZeroInputScan) : table;
     }
 
     private static double DenseSimd(int inputs, int paddedOutputs) =>
