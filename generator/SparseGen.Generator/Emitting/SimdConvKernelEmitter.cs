@@ -28,7 +28,10 @@ internal static class SimdConvKernelEmitter
         var shape = SimdConvShape.Of(g);
         var pool = layer.Plan.FusedPoolOf(conv);
         var kernels = layer.Kernels;
-        var planes = kernels.AllocateScratch(g.SimdPlanes);
+        // With no padding and stride 1 (a 1×1 convolution, say) the zero-bordered copy would have the input's own layout:
+        // the taps read the input where it is.
+        var readsInPlace = g.Phases == 1 && conv.Pads.All(pad => pad == 0);
+        var planes = readsInPlace ? layer.OffsetOf(conv.Input) : kernels.AllocateScratch(g.SimdPlanes);
         var wide = layer.PrivateScratch(shape.CoveredLength);
         var taps = Enumerable.Range(0, conv.OutputChannels).Select(m => g.TapsOf(m).ToList()).ToList();
         var maxOffset = taps.SelectMany(t => t).Select(g.SimdOffset).DefaultIfEmpty(0).Max();
@@ -46,7 +49,10 @@ internal static class SimdConvKernelEmitter
         });
 
         var phases = taps.SelectMany(t => t).Select(g.PhaseOf).Aggregate(0, (mask, phase) => mask | (1 << phase));
-        methods.Add(PadInputPiece(g, planes, "; wide rows of " + Literals.Int(g.PhaseWidth) + ", strips of " + Literals.Int(shape.Accumulators) + " vectors", phases));
+        if (!readsInPlace)
+        {
+            methods.Add(PadInputPiece(g, planes, "; wide rows of " + Literals.Int(g.PhaseWidth) + ", strips of " + Literals.Int(shape.Accumulators) + " vectors", phases));
+        }
 
         if (strategy == LayerStrategy.SimdTable)
         {
