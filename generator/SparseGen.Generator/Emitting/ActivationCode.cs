@@ -39,4 +39,5 @@ internal enum KernelHelper
     Relu,
     Clip,
     Sigmoid,
+    MaxStep,
 }

@@ -452,6 +452,11 @@ internal static class CpuEmitter
             KernelHelper.Relu => "private static float Relu(float v) => v > 0f ? v : 0f;",
             KernelHelper.Clip => "private static float Clip(float v, float min, float max) => v < min ? min : v > max ? max : v;",
             KernelHelper.Sigmoid => "private static float Sigmoid(float v) => 1f / (1f + global::System.MathF.Exp(-v));",
+            // MAXSS gives its first operand where it is greater, else its second (a NaN or equal zeros included): the
+            // reference's max step without a branch to mispredict.
+            KernelHelper.MaxStep => "private static float MaxStep(float current, float candidate) => global::System.Runtime.Intrinsics.X86.Sse.IsSupported"
+                + " ? global::System.Runtime.Intrinsics.Vector128.ToScalar(global::System.Runtime.Intrinsics.X86.Sse.MaxScalar(global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(candidate), global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(current)))"
+                + " : candidate > current ? candidate : current;",
             _ => throw new InvalidOperationException($"unknown helper {helper}"),
         });
     }

@@ -33,7 +33,12 @@ internal static class DenseKernelEmitter
 
         if (layer.Plan.StrategyOf(dense) is LayerStrategy.SparseTable or LayerStrategy.SparseRows)
         {
-            methods.Add(SparseRows(layer, dense, inputRow, outputRow));
+            // Ranges of outputs are the tasks, over the same tables.
+            var table = CompressedRows.Declare(layer, dense);
+            foreach (var (from, to) in SimdConvKernelEmitter.ChannelRanges(outFeatures, layer.Plan.RunsInParts(dense)))
+            {
+                methods.AddTask(new[] { SparseRows(layer, dense, table, inputRow, outputRow, from, to) }, ownMethods: true);
+            }
         }
         else
         {
@@ -121,11 +126,9 @@ internal static class DenseKernelEmitter
 
     // Compressed rows, for SparseRows and for the SparseTable fallback alike: three loads and a multiply-add per
     // nonzero, four independent partial sums so that the adds do not wait on each other, no bounds checks.
-    private static CodePiece SparseRows(LayerContext layer, DenseOperation dense, string? inputRow, string? outputRow)
+    private static CodePiece SparseRows(LayerContext layer, DenseOperation dense, CompressedRows rows, string? inputRow, string? outputRow, int from, int to)
     {
         const int Sums = 4;
-        var outFeatures = dense.OutputFeatures;
-        var rows = CompressedRows.Declare(layer, dense);
         var hasBias = rows.HasBias;
         var columnType = rows.ColumnType;
 
@@ -141,7 +144,7 @@ internal static class DenseKernelEmitter
 
             if (rows.Count == 0)
             {
-                using (writer.Block(ConvKernelEmitter.Loop("m", 0, outFeatures)))
+                using (writer.Block(ConvKernelEmitter.Loop("m", from, to)))
                 {
                     writer.Statement(output + " = " + ActivationCode.Apply(dense.Activation, hasBias ? Add + "(ref bias, m)" : "0f", layer.Kernels) + ";");
                 }
@@ -154,8 +157,8 @@ internal static class DenseKernelEmitter
             writer.Statement("ref " + columnType + " columns = ref " + Reference + "(" + layer.TableName("Columns") + ");");
             writer.Statement("ref int rowStarts = ref " + Reference + "(" + layer.TableName("RowStarts") + ");");
             writer.Statement("ref float inputs = ref " + (inputRow is null ? Reference + "(x)" : Add + "(ref " + Reference + "(x), " + inputRow + ")") + ";");
-            writer.Statement("int n = 0;");
-            using (writer.Block(ConvKernelEmitter.Loop("m", 0, outFeatures)))
+            writer.Statement("int n = " + (from == 0 ? "0" : Add + "(ref rowStarts, " + Literals.Int(from) + ")") + ";");
+            using (writer.Block(ConvKernelEmitter.Loop("m", from, to)))
             {
                 writer.Statement("int end = " + Add + "(ref rowStarts, m + 1);");
                 writer.Statement("float s0 = " + (hasBias ? Add + "(ref bias, m)" : "0f") + ", s1 = 0f, s2 = 0f, s3 = 0f;");

@@ -127,32 +127,25 @@ internal static class ElementwiseKernelEmitter
         methods.Finish();
     }
 
-    /// <summary>y = (x − mean)·scale/√(var + ε) + bias per channel, the factor computed here in double as the reference does.</summary>
+    /// <summary>
+    /// y = (x − mean)·scale/√(var + ε) + bias per channel, the factor computed here in double as the reference does; a
+    /// channel of at least a vector's worth goes through <c>NormalizeLanes</c>, a single value is one statement.
+    /// </summary>
     public static void EmitBatchNorm(LayerContext layer, BatchNormOperation batchNorm)
     {
         var perChannel = layer.LengthOf(batchNorm.Output) / batchNorm.Channels;
-        var methods = layer.Methods(new[] { layer.SpanLocal("x", batchNorm.Input), layer.SpanLocal("y", batchNorm.Output) });
+        var locals = new[] { layer.SpanLocal("x", batchNorm.Input), layer.SpanLocal("y", batchNorm.Output) };
+        var methods = perChannel == 1 ? layer.Methods(locals) : layer.LaneMethods(locals);
         for (var c = 0; c < batchNorm.Channels; c++)
         {
-            var factor = (float)(batchNorm.Scale[c] / Math.Sqrt(batchNorm.Variance[c] + (double)batchNorm.Epsilon));
+            var factor = Literals.Float((float)(batchNorm.Scale[c] / Math.Sqrt(batchNorm.Variance[c] + (double)batchNorm.Epsilon)));
             var mean = Literals.Float(batchNorm.Mean[c]);
             var bias = Literals.Float(batchNorm.Bias[c]);
             var start = c * perChannel;
-            methods.Add(CodePiece.Write(writer =>
-            {
-                string Body(string index) => "y[" + index + "] = (x[" + index + "] - " + mean + ") * " + Literals.Float(factor) + " + " + bias + ";";
-                if (perChannel == 1)
-                {
-                    writer.Statement(Body(Literals.Int(start)));
-                }
-                else
-                {
-                    using (writer.Block(ConvKernelEmitter.Loop("i", start, start + perChannel)))
-                    {
-                        writer.Statement(Body("i"));
-                    }
-                }
-            }));
+            methods.Add(CodePiece.Write(writer => writer.Statement(perChannel == 1
+                ? "y[" + Literals.Int(start) + "] = (x[" + Literals.Int(start) + "] - " + mean + ") * " + factor + " + " + bias + ";"
+                : "NormalizeLanes" + LanesCode.TypeParameters + "(x.Slice(" + Literals.Int(start) + ", " + Literals.Int(perChannel) + "), y.Slice(" + Literals.Int(start) + ", "
+                    + Literals.Int(perChannel) + "), " + mean + ", " + factor + ", " + bias + ");")));
         }
 
         methods.Finish();

@@ -47,6 +47,11 @@ internal static class PoolKernelEmitter
             return;
         }
 
+        if (isMax)
+        {
+            layer.Kernels.UseHelper(KernelHelper.MaxStep);
+        }
+
         var inside = rectangles.FirstOrDefault(rectangle => rectangle.TapCount == kernelH * kernelW);
         var inLanes = inside is not null && strideH == strideW && strideH is 1 or 2;
         var insideLanes = inLanes ? InsideLanes.Of(inside!, width, strideH, outWidth) : default;
@@ -227,7 +232,7 @@ internal static class PoolKernelEmitter
                     writer.Statement("float max = plane[" + IndexExpression.Of(offsets[0], (1, "corner")) + "];");
                     foreach (var offset in offsets.Skip(1))
                     {
-                        writer.Statement("{ float v = plane[" + IndexExpression.Of(offset, (1, "corner")) + "]; if (v > max) { max = v; } }");
+                        writer.Statement("max = MaxStep(max, plane[" + IndexExpression.Of(offset, (1, "corner")) + "]);");
                     }
 
                     writer.Statement(target + " = max;");
@@ -317,11 +322,8 @@ internal static class PoolKernelEmitter
             {
                 using (writer.Block(ConvKernelEmitter.Loop("oy", rows.Start, rows.End)))
                 {
-                    using (writer.Block(ConvKernelEmitter.Loop("ox", columns.Start, columns.End)))
-                    {
-                        writer.Statement("outputPlane[" + IndexExpression.Of(0, (outWidth, "oy"), (1, "ox")) + "] = global::System.Runtime.CompilerServices.Unsafe.Add(ref target, "
-                            + IndexExpression.Of(-inside.Start, (width, "oy"), (1, "ox")) + ");");
-                    }
+                    writer.Statement("CopyRow(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref target, " + IndexExpression.Of(columns.Start - inside.Start, (width, "oy")) + "), ref outputPlane["
+                        + IndexExpression.Of(columns.Start, (outWidth, "oy")) + "], " + Literals.Int(columns.End - columns.Start) + ");");
                 }
             }
         }
@@ -336,7 +338,7 @@ internal static class PoolKernelEmitter
             foreach (var offset in offsets.Skip(1))
             {
                 writer.Statement(isMax
-                    ? "{ float v = " + scalarTap(offset) + "; value = v > value ? v : value; }"
+                    ? "value = MaxStep(value, " + scalarTap(offset) + ");"
                     : "value += " + scalarTap(offset) + ";");
             }
 
