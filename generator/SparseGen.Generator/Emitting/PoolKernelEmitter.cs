@@ -15,16 +15,8 @@ internal static class PoolKernelEmitter
 {
     public static void Emit(LayerContext layer, PoolOperation pool)
     {
-        var input = layer.ShapeOf(pool.Input);
-        var output = layer.ShapeOf(pool.Output);
-        int channels = input[0], height = input[1], width = input[2], outHeight = output[1], outWidth = output[2];
-        int kernelH = pool.Kernel[0], kernelW = pool.Kernel[1], strideH = pool.Strides[0], strideW = pool.Strides[1];
-        int dilationH = pool.Dilations[0], dilationW = pool.Dilations[1], padTop = pool.Pads[0], padLeft = pool.Pads[1];
+        var (channels, height, width, outHeight, outWidth, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padTop, padLeft) = PoolShape.Of(layer, pool);
         var isMax = pool.Kind == PoolKind.Max;
-        var checkRows = LeavesInput(outHeight, kernelH, strideH, dilationH, padTop, height);
-        var checkColumns = LeavesInput(outWidth, kernelW, strideW, dilationW, padLeft, width);
-        var rowTaps = Enumerable.Range(0, outHeight).Select(oy => TapsBefore((oy * strideH) - padTop, kernelH, dilationH, height + pool.Pads[2])).ToArray();
-        var columnTaps = Enumerable.Range(0, outWidth).Select(ox => TapsBefore((ox * strideW) - padLeft, kernelW, dilationW, width + pool.Pads[3])).ToArray();
 
         if (isMax && kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && dilationH == 1 && dilationW == 1
             && pool.Pads.All(p => p == 0) && outHeight == height / 2 && outWidth == width / 2)
@@ -43,7 +35,7 @@ internal static class PoolKernelEmitter
                           select new WindowRectangle(rows, columns)).ToList();
         if (kernelH * kernelW > MaxUnrolledTaps || rectangles.Sum(rectangle => rectangle.TapCount) > MaxUnrolledStatements)
         {
-            EmitGeneralLoop(layer, pool, rowTaps, columnTaps);
+            EmitGeneralLoop(layer, pool);
             return;
         }
 
@@ -91,14 +83,12 @@ internal static class PoolKernelEmitter
     }
 
     /// <summary>Every window through one loop that tests each tap's bounds: for windows too large to unroll.</summary>
-    private static void EmitGeneralLoop(LayerContext layer, PoolOperation pool, int[] rowTaps, int[] columnTaps)
+    private static void EmitGeneralLoop(LayerContext layer, PoolOperation pool)
     {
-        var input = layer.ShapeOf(pool.Input);
-        var output = layer.ShapeOf(pool.Output);
-        int channels = input[0], height = input[1], width = input[2], outHeight = output[1], outWidth = output[2];
-        int kernelH = pool.Kernel[0], kernelW = pool.Kernel[1], strideH = pool.Strides[0], strideW = pool.Strides[1];
-        int dilationH = pool.Dilations[0], dilationW = pool.Dilations[1], padTop = pool.Pads[0], padLeft = pool.Pads[1];
+        var (channels, height, width, outHeight, outWidth, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padTop, padLeft) = PoolShape.Of(layer, pool);
         var isMax = pool.Kind == PoolKind.Max;
+        var rowTaps = Enumerable.Range(0, outHeight).Select(oy => TapsBefore((oy * strideH) - padTop, kernelH, dilationH, height + pool.Pads[2])).ToArray();
+        var columnTaps = Enumerable.Range(0, outWidth).Select(ox => TapsBefore((ox * strideW) - padLeft, kernelW, dilationW, width + pool.Pads[3])).ToArray();
         var checkRows = LeavesInput(outHeight, kernelH, strideH, dilationH, padTop, height);
         var checkColumns = LeavesInput(outWidth, kernelW, strideW, dilationW, padLeft, width);
         var methods = layer.Methods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
@@ -171,6 +161,20 @@ internal static class PoolKernelEmitter
             }
         }));
         methods.Finish();
+    }
+
+    /// <summary>A pool's sizes: [channels × height × width] in, [channels × outHeight × outWidth] out, and its window.</summary>
+    private readonly record struct PoolShape(
+        int Channels, int Height, int Width, int OutHeight, int OutWidth, int KernelH, int KernelW, int StrideH, int StrideW, int DilationH, int DilationW, int PadTop, int PadLeft)
+    {
+        public static PoolShape Of(LayerContext layer, PoolOperation pool)
+        {
+            var input = layer.ShapeOf(pool.Input);
+            var output = layer.ShapeOf(pool.Output);
+            return new PoolShape(
+                input[0], input[1], input[2], output[1], output[2], pool.Kernel[0], pool.Kernel[1], pool.Strides[0], pool.Strides[1],
+                pool.Dilations[0], pool.Dilations[1], pool.Pads[0], pool.Pads[1]);
+        }
     }
 
     /// <summary>One axis's outputs [Start, End) whose windows take the same taps (and cover the same padded taps).</summary>
