@@ -129,7 +129,7 @@ internal static class ElementwiseKernelEmitter
 
     /// <summary>
     /// y = (x − mean)·scale/√(var + ε) + bias per channel, the factor computed here in double as the reference does; a
-    /// channel of at least a vector's worth goes through <c>NormalizeLanes</c>, a single value is one statement.
+    /// channel of several values goes through <c>NormalizeLanes</c> (vectors, then a scalar tail), a single value is one statement.
     /// </summary>
     public static void EmitBatchNorm(LayerContext layer, BatchNormOperation batchNorm)
     {

@@ -8,8 +8,9 @@ namespace SparseGen.Generator.Emitting;
 /// <summary>
 /// MaxPool and AveragePool with the reference evaluator's window rules: padding never wins a max; an
 /// average that counts padding divides by the taps inside the padded input; a window with no real
-/// element gives float.MinValue (max) or 0 (average). Bounds tests are written only for the axes where
-/// some window leaves the image.
+/// element gives float.MinValue (max) or 0 (average). The outputs go by rectangles of windows that take the
+/// same taps, unrolled without bounds tests, the inside rectangle in SIMD lanes where the strides allow; only
+/// windows too large to unroll take a general loop with bounds tests.
 /// </summary>
 internal static class PoolKernelEmitter
 {
