@@ -538,6 +538,20 @@ namespace Samples.Models
 
                 ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float planes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded);
+                if (strideH == 1 && strideW == 1)
+                {
+                    // One phase: row after row, the source contiguous and each target row one padded row further.
+                    for (int c = 0, source = 0; c < channels; c++)
+                    {
+                        for (int iy = 0, target = c * phasePlane + padTop * phaseWidth + padLeft; iy < height; iy++, source += width, target += phaseWidth)
+                        {
+                            CopyRow(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref from, source), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref planes, target), width);
+                        }
+                    }
+
+                    return;
+                }
+
                 for (int c = 0; c < channels; c++)
                 {
                     // Padded row py = iy + padTop lies in row phase py % strideH, at row py / strideH of it.
