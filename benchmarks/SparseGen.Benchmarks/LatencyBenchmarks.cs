@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
 
 namespace SparseGen.Benchmarks;
@@ -11,49 +9,29 @@ namespace SparseGen.Benchmarks;
 /// thread-pool helpers would count in this class's allocation column.)
 /// </summary>
 [MemoryDiagnoser]
-#pragma warning disable CA1001 // BenchmarkDotNet owns the lifetime: GlobalCleanup disposes the runners.
-public class LatencyBenchmarks
-#pragma warning restore CA1001
+public class LatencyBenchmarks : MainModelBenchmarks
 {
-    private BenchmarkModel _model = null!;
-    private float[] _input = null!;
-    private float[] _output = null!;
     private OnnxRuntimeRunner _onnxOneThread = null!;
     private OnnxRuntimeRunner _onnxAllThreads = null!;
     private TorchSharpRunner _torch = null!;
 
-    [ParamsSource(nameof(Models))]
-    public string Model { get; set; } = nameof(DenseCnn);
-
-    public static IEnumerable<string> Models => ModelCatalog.MainModels;
-
     [GlobalSetup]
     public void Setup()
     {
-        _model = ModelCatalog.Get(Model);
-        _input = RandomInputs.Create(_model.InputLength);
-        _output = new float[_model.OutputLength];
-        _onnxOneThread = new OnnxRuntimeRunner(_model.FullPath, _input, _model.InputShape, _model.OutputLength, batch: 1, intraOpThreads: 1);
-        _onnxAllThreads = new OnnxRuntimeRunner(_model.FullPath, _input, _model.InputShape, _model.OutputLength, batch: 1, intraOpThreads: 0, allowSpinning: false);
-        _torch = new TorchSharpRunner(_model.FullPath, _input, _model.InputShape, _model.OutputLength, batch: 1, threads: 1);
+        Load(Model, batch: 1);
+        _onnxOneThread = OpenOnnxRuntime(batch: 1, intraOpThreads: 1);
+        _onnxAllThreads = OpenOnnxRuntime(batch: 1, intraOpThreads: 0, allowSpinning: false);
+        _torch = OpenTorchSharp(batch: 1, threads: 1);
 
         SparseGen();
         OnnxRuntimeOneThread();
         OnnxRuntimeAllThreads();
         TorchSharpOneThread();
-        Agreement.Require(Model, ("SparseGen", _output), ("ONNX Runtime, 1 thread", _onnxOneThread.Output), ("ONNX Runtime, all threads", _onnxAllThreads.Output), ("TorchSharp", _torch.Output));
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _onnxOneThread.Dispose();
-        _onnxAllThreads.Dispose();
-        _torch.Dispose();
+        Agreement.Require(Model, ("SparseGen", Outputs), ("ONNX Runtime, 1 thread", _onnxOneThread.Output), ("ONNX Runtime, all threads", _onnxAllThreads.Output), ("TorchSharp", _torch.Output));
     }
 
     [Benchmark(Baseline = true, Description = "SparseGen Predict")]
-    public void SparseGen() => _model.Predict(_input, _output);
+    public void SparseGen() => Subject.Predict(Inputs, Outputs);
 
     [Benchmark(Description = "ONNX Runtime, 1 thread")]
     public void OnnxRuntimeOneThread() => _onnxOneThread.Run();

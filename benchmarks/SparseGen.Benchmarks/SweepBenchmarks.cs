@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
 
@@ -10,13 +9,8 @@ namespace SparseGen.Benchmarks;
 /// <c>sweep-plot</c> draws the result.
 /// </summary>
 [MemoryDiagnoser]
-#pragma warning disable CA1001 // BenchmarkDotNet owns the lifetime: GlobalCleanup disposes the runners.
-public class SweepBenchmarks
-#pragma warning restore CA1001
+public class SweepBenchmarks : PeerBenchmarks
 {
-    private BenchmarkModel _model = null!;
-    private float[] _input = null!;
-    private float[] _output = null!;
     private OnnxRuntimeRunner _onnx = null!;
     private TorchSharpRunner _torch = null!;
 
@@ -29,27 +23,18 @@ public class SweepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _model = ModelCatalog.Get(ModelCatalog.SweepModelName(Sparsity));
-        _input = RandomInputs.Create(_model.InputLength);
-        _output = new float[_model.OutputLength];
-        _onnx = new OnnxRuntimeRunner(_model.FullPath, _input, _model.InputShape, _model.OutputLength, batch: 1, intraOpThreads: 1);
-        _torch = new TorchSharpRunner(_model.FullPath, _input, _model.InputShape, _model.OutputLength, batch: 1, threads: 1);
+        Load(ModelCatalog.SweepModelName(Sparsity), batch: 1);
+        _onnx = OpenOnnxRuntime(batch: 1, intraOpThreads: 1);
+        _torch = OpenTorchSharp(batch: 1, threads: 1);
 
         SparseGen();
         OnnxRuntime();
         TorchSharp();
-        Agreement.Require(_model.Name, ("SparseGen", _output), ("ONNX Runtime", _onnx.Output), ("TorchSharp", _torch.Output));
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _onnx.Dispose();
-        _torch.Dispose();
+        Agreement.Require(Subject.Name, ("SparseGen", Outputs), ("ONNX Runtime", _onnx.Output), ("TorchSharp", _torch.Output));
     }
 
     [Benchmark(Baseline = true, Description = "SparseGen")]
-    public void SparseGen() => _model.Predict(_input, _output);
+    public void SparseGen() => Subject.Predict(Inputs, Outputs);
 
     [Benchmark(Description = "ONNX Runtime")]
     public void OnnxRuntime() => _onnx.Run();

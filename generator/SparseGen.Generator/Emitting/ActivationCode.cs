@@ -40,4 +40,5 @@ internal enum KernelHelper
     Clip,
     Sigmoid,
     MaxStep,
+    SumInDouble,
 }

@@ -446,6 +446,12 @@ internal static class CpuEmitter
 
     private static void WriteHelper(SourceWriter writer, KernelHelper helper)
     {
+        if (helper == KernelHelper.SumInDouble)
+        {
+            writer.Lines(SumInDouble);
+            return;
+        }
+
         writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         writer.Line(helper switch
         {
@@ -460,4 +466,38 @@ internal static class CpuEmitter
             _ => throw new InvalidOperationException($"unknown helper {helper}"),
         });
     }
+
+    private const string SumInDouble = """
+/// <summary>
+/// The sum of <paramref name="values"/> in double, in two vectors of double partial sums (a different order from a
+/// running sum: the float it rounds to is the same but where the double lands within a rounding step of a tie).
+/// </summary>
+[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+private static double SumInDouble(global::System.ReadOnlySpan<float> values)
+{
+    ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
+    int i = 0;
+    double sum = 0;
+    if (global::System.Numerics.Vector.IsHardwareAccelerated)
+    {
+        var low = global::System.Numerics.Vector<double>.Zero;
+        var high = global::System.Numerics.Vector<double>.Zero;
+        for (; i <= values.Length - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+        {
+            global::System.Numerics.Vector.Widen(global::System.Numerics.Vector.LoadUnsafe(ref source, (nuint)i), out var first, out var second);
+            low += first;
+            high += second;
+        }
+
+        sum = global::System.Numerics.Vector.Sum(low + high);
+    }
+
+    for (; i < values.Length; i++)
+    {
+        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref source, i);
+    }
+
+    return sum;
+}
+""";
 }

@@ -155,8 +155,8 @@ internal static class ElementwiseKernelEmitter
     {
         var shape = layer.ShapeOf(pool.Input);
         var plane = shape[1] * shape[2];
-        // Lanes methods for the helpers that come with them (SumInDouble).
-        var methods = layer.LaneMethods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
+        layer.Kernels.UseHelper(KernelHelper.SumInDouble);
+        var methods = layer.Methods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
         methods.Add(CodePiece.Write(writer =>
         {
             using (writer.Block(ConvKernelEmitter.Loop("c", 0, shape[0])))

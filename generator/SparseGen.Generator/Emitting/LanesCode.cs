@@ -336,38 +336,6 @@ private static void CopyRow(ref float from, ref float to, int count)
 }
 
 /// <summary>
-/// The sum of <paramref name="values"/> in double, in two vectors of double partial sums (a different order from a
-/// running sum: the float it rounds to is the same but where the double lands within a rounding step of a tie).
-/// </summary>
-[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-private static double SumInDouble(global::System.ReadOnlySpan<float> values)
-{
-    ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
-    int i = 0;
-    double sum = 0;
-    if (global::System.Numerics.Vector.IsHardwareAccelerated)
-    {
-        var low = global::System.Numerics.Vector<double>.Zero;
-        var high = global::System.Numerics.Vector<double>.Zero;
-        for (; i <= values.Length - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-        {
-            global::System.Numerics.Vector.Widen(global::System.Numerics.Vector.LoadUnsafe(ref source, (nuint)i), out var first, out var second);
-            low += first;
-            high += second;
-        }
-
-        sum = global::System.Numerics.Vector.Sum(low + high);
-    }
-
-    for (; i < values.Length; i++)
-    {
-        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref source, i);
-    }
-
-    return sum;
-}
-
-/// <summary>
 /// Writes rows × columns outputs from a wide plane (rows of <paramref name="wideRowLength"/>, the extra
 /// columns garbage) to <paramref name="y"/> at <paramref name="offset"/>, through Relu if asked. A vector
 /// may spill past a row: outputs are written in ascending order, so a later row (or the next channel, in the same
