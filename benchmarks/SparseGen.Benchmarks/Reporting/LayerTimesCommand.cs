@@ -45,12 +45,12 @@ internal static class LayerTimesCommand
             double sum = 0;
             foreach (var (number, methods) in LayerMethods(type))
             {
-                var arena = Arena(type);
+                var (arena, start) = Arena(type);
                 void CallLayer()
                 {
                     foreach (var method in methods)
                     {
-                        method(arena);
+                        method(arena.AsSpan(start));
                     }
                 }
 
@@ -97,7 +97,13 @@ internal static class LayerTimesCommand
 
     private static Type Kernels(Type model) => model.GetNestedType("SparseGenKernels", BindingFlags.NonPublic)!;
 
-    private static float[] Arena(Type model) => (float[])Kernels(model).GetMethod("Arena", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, null)!;
+    /// <summary>The calling thread's arena array and where the arena starts in it (Predict's, at its 64-byte boundary).</summary>
+    private static (float[] Array, int Start) Arena(Type model)
+    {
+        var kernels = Kernels(model);
+        var array = (float[])kernels.GetMethod("ArenaArray", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, null)!;
+        return (array, (int)kernels.GetMethod("ArenaStart", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, [array])!);
+    }
 
     /// <summary>The layer methods by layer number, parts in order, instantiated at the width Run would pick (not PredictBatch's kernels in lanes).</summary>
     private static IEnumerable<(int Number, List<LayerMethod> Methods)> LayerMethods(Type model)

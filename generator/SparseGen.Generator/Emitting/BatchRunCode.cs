@@ -36,9 +36,10 @@ internal static class BatchRunCode
             writer.Line("internal const int MaxGroup = 1;");
             writer.Line();
             writer.Line("/// <summary>Runs samples <paramref name=\"first\"/> to <paramref name=\"first\"/> + <paramref name=\"count\"/> - 1, one after another.</summary>");
-            writer.Line("internal static void RunGroup" + RunGroupSignature + "float[] arena)");
+            writer.Line("internal static void RunGroup" + RunGroupSignature + "float[] arenaArray)");
             using (writer.Block())
             {
+                writer.Line("global::System.Span<float> arena = Arena(arenaArray);");
                 using (writer.Block("for (int sample = first; sample < first + count; sample++)"))
                 {
                     writer.Line("Run(inputs.Slice(sample * InputLength, InputLength), outputs.Slice(sample * OutputLength, OutputLength), arena);");
@@ -61,9 +62,9 @@ internal static class BatchRunCode
         CpuEmitter.WriteLaneDispatch(
             writer,
             kernels.Options.LaneWidths,
-            "internal static void RunGroup" + RunGroupSignature + "float[] arena)",
+            "internal static void RunGroup" + RunGroupSignature + "float[] arenaArray)",
             "float[] group = t_group ??= new float[GroupArenaLength];",
-            "RunGroup<{0}>(inputs, outputs, first, count, arena, group);");
+            "RunGroup<{0}>(inputs, outputs, first, count, Arena(arenaArray), group);");
         writer.Line();
         writer.Line("/// <summary>Each sample alone up to the fully connected tail, the tail once for the group with the samples in lanes, each sample alone after it.</summary>");
         writer.Line("private static void RunGroup" + LanesCode.TypeParameters + RunGroupSignature + "global::System.Span<float> arena, global::System.Span<float> group)" + LanesCode.Constraints);
@@ -196,7 +197,7 @@ internal sealed class BatchJob : global::System.Threading.IThreadPoolWorkItem
 
     public void Execute()
     {
-        float[] arena = Arena();
+        float[] arena = ArenaArray();
         int group;
         while ((group = global::System.Threading.Interlocked.Increment(ref _next) - 1) < _groups)
         {

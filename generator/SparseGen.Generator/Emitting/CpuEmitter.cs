@@ -251,7 +251,7 @@ internal static class CpuEmitter
                 }
 
                 writer.Line();
-                writer.Line(KernelClassName + ".RunThreaded(input, output, " + KernelClassName + ".Arena(), intraOpThreads);");
+                writer.Line(KernelClassName + ".RunThreaded(input, output, " + KernelClassName + ".ArenaArray(), intraOpThreads);");
             }
             else
             {
@@ -280,7 +280,7 @@ internal static class CpuEmitter
             writer.Line("int groupSize = global::System.Math.Min(" + KernelClassName + ".MaxGroup, (batch + workers - 1) / workers);");
             using (writer.Block("if (workers == 1)"))
             {
-                writer.Line("float[] arena = " + KernelClassName + ".Arena();");
+                writer.Line("float[] arena = " + KernelClassName + ".ArenaArray();");
                 using (writer.Block("for (int first = 0; first < batch; first += groupSize)"))
                 {
                     writer.Line(KernelClassName + ".RunGroup(inputs, outputs, first, global::System.Math.Min(groupSize, batch - first), arena);");
@@ -351,8 +351,21 @@ internal static class CpuEmitter
             writer.Line("[global::System.ThreadStatic]");
             writer.Line("private static float[]? t_arena;");
             writer.Line();
-            writer.Line("/// <summary>This thread's arena, made on its first call.</summary>");
-            writer.Line("internal static float[] Arena() => t_arena ??= new float[ArenaLength];");
+            writer.Line("/// <summary>This thread's arena array, made on its first call; pinned, so its 64-byte boundary never moves.</summary>");
+            writer.Line("internal static float[] ArenaArray() => t_arena ??= global::System.GC.AllocateArray<float>(ArenaLength + " + Literals.Int(BufferPlan.Alignment - 1) + ", pinned: true);");
+            writer.Line();
+            writer.Line("/// <summary>");
+            writer.Line("/// Where the arena starts in <paramref name=\"array\"/>: at its first 64-byte boundary, so that the offsets the planner");
+            writer.Line("/// aligned give vector loads that never split a cache line.");
+            writer.Line("/// </summary>");
+            writer.Line("internal static int ArenaStart(float[] array) =>");
+            writer.Line("    (int)((" + Literals.Int(BufferPlan.Alignment * 4) + " - (global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array)) & " + Literals.Int(BufferPlan.Alignment * 4 - 1) + ")) & " + Literals.Int(BufferPlan.Alignment * 4 - 1) + ") / sizeof(float);");
+            writer.Line();
+            writer.Line("/// <summary>The arena in <paramref name=\"array\"/> (<see cref=\"ArenaArray\"/>).</summary>");
+            writer.Line("internal static global::System.Span<float> Arena(float[] array) => new global::System.Span<float>(array, ArenaStart(array), ArenaLength);");
+            writer.Line();
+            writer.Line("/// <summary>This thread's arena.</summary>");
+            writer.Line("internal static global::System.Span<float> Arena() => Arena(ArenaArray());");
             writer.Line();
             if (kernels.UsesLanes)
             {

@@ -56,7 +56,7 @@ internal static class IntraOpCode
         writer.Line((kernels.UsesLanes ? "private" : "internal") + " static void RunThreaded" + generic + Signature + constraints);
         using (writer.Block())
         {
-            writer.Line("global::System.Span<float> arena = arenaArray;");
+            writer.Line("global::System.Span<float> arena = Arena(arenaArray);");
             writer.Line("var team = IntraOpTeam.ForThisThread();");
             writer.Line("team.Begin(arenaArray, threads);");
             writer.Line("try");
@@ -231,7 +231,7 @@ internal sealed class IntraOpTeam : global::System.Threading.IThreadPoolWorkItem
 
         if (global::System.Threading.Interlocked.CompareExchange(ref _state, state + 1, state) == state)
         {
-            SparseGenKernels.RunTask(_layers[slot], part, _arena);
+            SparseGenKernels.RunTask(_layers[slot], part, SparseGenKernels.Arena(_arena));
             global::System.Threading.Interlocked.Decrement(ref _pending);
         }
 

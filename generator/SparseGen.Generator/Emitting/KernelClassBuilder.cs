@@ -40,8 +40,8 @@ internal sealed class KernelClassBuilder
     /// </summary>
     public int AllocateScratch(int length)
     {
-        var offset = ArenaLength;
-        ArenaLength += length;
+        var offset = Planning.BufferPlan.Align(ArenaLength);
+        ArenaLength = offset + length;
         return offset;
     }
 

@@ -43,6 +43,18 @@ private interface ILanes<V> where V : struct
     int Count { get; }
     V Splat(float value);
     V Load(ref float source, int offset);
+    /// <summary>
+    /// Vector <paramref name="k"/> of the aligned vectors that cover the run of lanes starting <paramref name="residue"/>
+    /// (0–15) floats past <paramref name="source"/>, a 64-byte boundary: loads that never split a cache line. The default
+    /// where <see cref="Realign"/> loads the run itself.
+    /// </summary>
+    V LoadCovering(ref float source, int residue, int k);
+    /// <summary>
+    /// Vector <paramref name="k"/> of that run: lanes (residue mod Count) onward of <paramref name="low"/> ‖
+    /// <paramref name="high"/>, the covering vectors k and k + 1, shifted in registers; or an unaligned load where this
+    /// width has no one-instruction shift across the whole vector. <paramref name="residue"/> must be a constant.
+    /// </summary>
+    V Realign(V low, V high, ref float source, int residue, int k);
     void Store(V value, ref float destination, int offset);
     /// <summary>left · right + addend, rounded once where the CPU fuses it.</summary>
     V MultiplyAdd(V left, V right, V addend);
@@ -70,6 +82,11 @@ private readonly struct Lanes512 : ILanes<global::System.Runtime.Intrinsics.Vect
     public global::System.Runtime.Intrinsics.Vector512<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector512.Create(value);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector512<float> Load(ref float source, int offset) => global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source, (nuint)offset);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector512<float> LoadCovering(ref float source, int residue, int k) => global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source, (nuint)((residue & ~15) + (16 * k)));
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector512<float> Realign(global::System.Runtime.Intrinsics.Vector512<float> low, global::System.Runtime.Intrinsics.Vector512<float> high, ref float source, int residue, int k) =>
+        (residue & 15) == 0 ? low : global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.X86.Avx512F.AlignRight32(global::System.Runtime.Intrinsics.Vector512.AsUInt32(high), global::System.Runtime.Intrinsics.Vector512.AsUInt32(low), (byte)(residue & 15)));
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Store(global::System.Runtime.Intrinsics.Vector512<float> value, ref float destination, int offset) => global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value, ref destination, (nuint)offset);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -101,6 +118,13 @@ private readonly struct Lanes256 : ILanes<global::System.Runtime.Intrinsics.Vect
     public global::System.Runtime.Intrinsics.Vector256<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector256.Create(value);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector256<float> Load(ref float source, int offset) => global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)offset);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector256<float> LoadCovering(ref float source, int residue, int k) =>
+        global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported ? global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)((residue & ~7) + (8 * k))) : default;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector256<float> Realign(global::System.Runtime.Intrinsics.Vector256<float> low, global::System.Runtime.Intrinsics.Vector256<float> high, ref float source, int residue, int k) =>
+        !global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported ? global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)(residue + (8 * k)))
+        : (residue & 7) == 0 ? low : global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.X86.Avx512F.VL.AlignRight32(global::System.Runtime.Intrinsics.Vector256.AsUInt32(high), global::System.Runtime.Intrinsics.Vector256.AsUInt32(low), (byte)(residue & 7)));
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Store(global::System.Runtime.Intrinsics.Vector256<float> value, ref float destination, int offset) => global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value, ref destination, (nuint)offset);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -134,6 +158,13 @@ private readonly struct Lanes128 : ILanes<global::System.Runtime.Intrinsics.Vect
     public global::System.Runtime.Intrinsics.Vector128<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector128.Create(value);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector128<float> Load(ref float source, int offset) => global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)offset);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector128<float> LoadCovering(ref float source, int residue, int k) =>
+        global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)((residue & ~3) + (4 * k))) : default;
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public global::System.Runtime.Intrinsics.Vector128<float> Realign(global::System.Runtime.Intrinsics.Vector128<float> low, global::System.Runtime.Intrinsics.Vector128<float> high, ref float source, int residue, int k) =>
+        !global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(residue + (4 * k)))
+        : (residue & 3) == 0 ? low : global::System.Runtime.Intrinsics.Arm.AdvSimd.ExtractVector128(low, high, (byte)(residue & 3));
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Store(global::System.Runtime.Intrinsics.Vector128<float> value, ref float destination, int offset) => global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value, ref destination, (nuint)offset);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -169,6 +200,10 @@ private readonly struct Lanes1 : ILanes<float>
     public float Splat(float value) => value;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public float Load(ref float source, int offset) => global::System.Runtime.CompilerServices.Unsafe.Add(ref source, offset);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public float LoadCovering(ref float source, int residue, int k) => global::System.Runtime.CompilerServices.Unsafe.Add(ref source, residue + k);
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public float Realign(float low, float high, ref float source, int residue, int k) => low;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Store(float value, ref float destination, int offset) => global::System.Runtime.CompilerServices.Unsafe.Add(ref destination, offset) = value;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -16,6 +16,16 @@ internal sealed class BufferPlan
 
     public int ArenaLength { get; }
 
+    /// <summary>
+    /// Every value and scratch range starts at a multiple of this many floats, 64 bytes: a cache line and the widest
+    /// vector. The generated arena itself starts on a 64-byte boundary, so aligned offsets give vector loads that never
+    /// split a cache line.
+    /// </summary>
+    public const int Alignment = 16;
+
+    /// <summary><paramref name="offset"/> rounded up to the next multiple of <see cref="Alignment"/>.</summary>
+    public static int Align(int offset) => (offset + Alignment - 1) / Alignment * Alignment;
+
     public int OffsetOf(string value) =>
         _offsets.TryGetValue(value, out var offset) ? offset : throw new InvalidOperationException($"value '{value}' has no place in the arena");
 }

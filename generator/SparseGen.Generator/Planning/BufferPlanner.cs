@@ -54,7 +54,7 @@ internal static class BufferPlanner
                     break;
                 }
 
-                offset = Math.Max(offset, range.Offset + range.Length);
+                offset = Math.Max(offset, BufferPlan.Align(range.Offset + range.Length));
             }
 
             live.Add((storage, offset, length));

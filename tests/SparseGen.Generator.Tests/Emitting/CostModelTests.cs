@@ -40,7 +40,7 @@ public class CostModelTests
 
     [Theory]
     [InlineData(0.0, "SimdChannels")]
-    [InlineData(0.5, "SimdChannels")]
+    [InlineData(0.5, "SimdTable")]
     [InlineData(0.9, "SimdTable")]
     [InlineData(0.98, "SimdTable")]
     public void Conv2_of_the_fashion_cnn_is_channels_in_lanes_when_dense_and_pixels_in_lanes_when_sparse(double zeros, string expected)

@@ -1,5 +1,7 @@
 using System;
 using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using SparseGen.Model.Tests.Infrastructure;
 
@@ -115,6 +117,37 @@ public sealed class GeneratedApiTests
         Assert.Equal("inputs", inputs.ParamName);
         Assert.Contains("a batch of 4 samples of shape [3×5×5] needs 300", inputs.Message, StringComparison.Ordinal);
         Assert.Equal("outputs", outputs.ParamName);
+    }
+
+    /// <summary>
+    /// The kernels' aligned loads need the arena to start on a 64-byte boundary wherever the array lies: every thread's
+    /// arena array gives one (pinned, so it stays there), and results do not depend on where it is.
+    /// </summary>
+    [Fact]
+    public void Every_threads_arena_starts_on_a_64_byte_boundary()
+    {
+        var kernels = CompiledCases.Get(Case, EmitVariant.Default).Type.GetNestedType("SparseGenKernels", BindingFlags.NonPublic)!;
+        var arenaArray = kernels.GetMethod("ArenaArray", BindingFlags.NonPublic | BindingFlags.Static)!;
+        var arenaStart = kernels.GetMethod("ArenaStart", BindingFlags.NonPublic | BindingFlags.Static)!;
+        var arenaLength = (int)kernels.GetField("ArenaLength", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+
+        var addresses = Enumerable.Range(0, 8).AsParallel().WithDegreeOfParallelism(8).Select(_ =>
+        {
+            var array = (float[])arenaArray.Invoke(null, null)!;
+            var start = (int)arenaStart.Invoke(null, [array])!;
+            Assert.True(start + arenaLength <= array.Length, "the arena runs past its array");
+            var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+            try
+            {
+                return handle.AddrOfPinnedObject() + (start * sizeof(float));
+            }
+            finally
+            {
+                handle.Free();
+            }
+        }).ToList();
+
+        Assert.All(addresses, address => Assert.Equal(0, (long)address % 64));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Samples.Models
     /// Compiled by SparseGen from <c>tiny.onnx</c>: input [1×6×6], output [4], 96 parameters of which 33 are nonzero; 342 of 720 multiply-adds per sample remain.
     /// </para>
     /// <list type="bullet">
-    /// <item><description>Layer 1 · Conv 1→2 3×3 · 50.0 % zero · 324 MACs kept · SIMD unrolled</description></item>
+    /// <item><description>Layer 1 · Conv 1→2 3×3 · 50.0 % zero · 324 MACs kept · SIMD sparse table</description></item>
     /// <item><description>Layer 2 · MaxPool 2×2 stride 2 · fused into conv</description></item>
     /// <item><description>Layer 3 · Reshape (no code: the same floats under a new shape)</description></item>
     /// <item><description>Layer 4 · Dense 18→4 · 75.0 % zero · 18 MACs kept · unrolled</description></item>
@@ -45,7 +45,7 @@ namespace Samples.Models
         /// <summary>Every layer in execution order, with its size, sparsity and strategy.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::SparseGen.LayerInfo> Layers { get; } = global::System.Array.AsReadOnly(new global::SparseGen.LayerInfo[]
         {
-            new global::SparseGen.LayerInfo("Conv_0", "Conv", "SIMD unrolled", 20L, 11L, 648L, 324L),
+            new global::SparseGen.LayerInfo("Conv_0", "Conv", "SIMD sparse table", 20L, 11L, 648L, 324L),
             new global::SparseGen.LayerInfo("MaxPool_2", "MaxPool", "fused into conv", 0L, 0L, 0L, 0L),
             new global::SparseGen.LayerInfo("Flatten_3", "Reshape", "", 0L, 0L, 0L, 0L),
             new global::SparseGen.LayerInfo("Gemm_4", "Dense", "unrolled", 76L, 22L, 72L, 18L),
@@ -127,7 +127,7 @@ namespace Samples.Models
             int groupSize = global::System.Math.Min(SparseGenKernels.MaxGroup, (batch + workers - 1) / workers);
             if (workers == 1)
             {
-                float[] arena = SparseGenKernels.Arena();
+                float[] arena = SparseGenKernels.ArenaArray();
                 for (int first = 0; first < batch; first += groupSize)
                 {
                     SparseGenKernels.RunGroup(inputs, outputs, first, global::System.Math.Min(groupSize, batch - first), arena);
@@ -155,13 +155,26 @@ namespace Samples.Models
         private static class SparseGenKernels
         {
             /// <summary>Floats of activations one sample needs at once, every value placed at build time.</summary>
-            internal const int ArenaLength = 220;
+            internal const int ArenaLength = 240;
 
             [global::System.ThreadStatic]
             private static float[]? t_arena;
 
-            /// <summary>This thread's arena, made on its first call.</summary>
-            internal static float[] Arena() => t_arena ??= new float[ArenaLength];
+            /// <summary>This thread's arena array, made on its first call; pinned, so its 64-byte boundary never moves.</summary>
+            internal static float[] ArenaArray() => t_arena ??= global::System.GC.AllocateArray<float>(ArenaLength + 15, pinned: true);
+
+            /// <summary>
+            /// Where the arena starts in <paramref name="array"/>: at its first 64-byte boundary, so that the offsets the planner
+            /// aligned give vector loads that never split a cache line.
+            /// </summary>
+            internal static int ArenaStart(float[] array) =>
+                (int)((64 - (global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array)) & 63)) & 63) / sizeof(float);
+
+            /// <summary>The arena in <paramref name="array"/> (<see cref="ArenaArray"/>).</summary>
+            internal static global::System.Span<float> Arena(float[] array) => new global::System.Span<float>(array, ArenaStart(array), ArenaLength);
+
+            /// <summary>This thread's arena.</summary>
+            internal static global::System.Span<float> Arena() => Arena(ArenaArray());
 
             /// <summary>Runs every layer on one sample with the widest SIMD this CPU accelerates.</summary>
             internal static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena)
@@ -188,11 +201,12 @@ namespace Samples.Models
             private static void Run<V, TLanes>(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
             {
                 input.CopyTo(arena.Slice(0, 36));
-                Layer1Conv<V, TLanes>(arena);
+                Layer1ConvPart1<V, TLanes>(arena);
+                Layer1ConvPart2<V, TLanes>(arena);
                 // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
                 // Layer 3 · Reshape (no code: the same floats under a new shape)
                 Layer4Dense(arena);
-                arena.Slice(18, 4).CopyTo(output);
+                arena.Slice(32, 4).CopyTo(output);
             }
 
             /// <summary>Samples PredictBatch gives one worker at a time: the fully connected tail runs with them in SIMD lanes.</summary>
@@ -205,24 +219,24 @@ namespace Samples.Models
             private static float[]? t_group;
 
             /// <summary>Runs samples <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 (at most <see cref="MaxGroup"/>) with the widest SIMD this CPU accelerates.</summary>
-            internal static void RunGroup(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int first, int count, float[] arena)
+            internal static void RunGroup(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int first, int count, float[] arenaArray)
             {
                 float[] group = t_group ??= new float[GroupArenaLength];
                 if (Lanes512.IsSupported)
                 {
-                    RunGroup<global::System.Runtime.Intrinsics.Vector512<float>, Lanes512>(inputs, outputs, first, count, arena, group);
+                    RunGroup<global::System.Runtime.Intrinsics.Vector512<float>, Lanes512>(inputs, outputs, first, count, Arena(arenaArray), group);
                 }
                 else if (Lanes256.IsSupported)
                 {
-                    RunGroup<global::System.Runtime.Intrinsics.Vector256<float>, Lanes256>(inputs, outputs, first, count, arena, group);
+                    RunGroup<global::System.Runtime.Intrinsics.Vector256<float>, Lanes256>(inputs, outputs, first, count, Arena(arenaArray), group);
                 }
                 else if (Lanes128.IsSupported)
                 {
-                    RunGroup<global::System.Runtime.Intrinsics.Vector128<float>, Lanes128>(inputs, outputs, first, count, arena, group);
+                    RunGroup<global::System.Runtime.Intrinsics.Vector128<float>, Lanes128>(inputs, outputs, first, count, Arena(arenaArray), group);
                 }
                 else
                 {
-                    RunGroup<float, Lanes1>(inputs, outputs, first, count, arena, group);
+                    RunGroup<float, Lanes1>(inputs, outputs, first, count, Arena(arenaArray), group);
                 }
             }
 
@@ -235,7 +249,8 @@ namespace Samples.Models
                 {
                     var input = inputs.Slice((first + sample) * InputLength, InputLength);
                     input.CopyTo(arena.Slice(0, 36));
-                    Layer1Conv<V, TLanes>(arena);
+                    Layer1ConvPart1<V, TLanes>(arena);
+                    Layer1ConvPart2<V, TLanes>(arena);
                     // Layer 2 · MaxPool 2×2 stride 2 · fused into conv
                     // Layer 3 · Reshape (no code: the same floats under a new shape)
                     ToLanes(arena.Slice(0, 18), group, 0, sample);
@@ -252,8 +267,8 @@ namespace Samples.Models
                 for (int sample = 0; sample < count; sample++)
                 {
                     var output = outputs.Slice((first + sample) * OutputLength, OutputLength);
-                    FromLanes(group, 288, sample, arena.Slice(18, 4));
-                    arena.Slice(18, 4).CopyTo(output);
+                    FromLanes(group, 288, sample, arena.Slice(32, 4));
+                    arena.Slice(32, 4).CopyTo(output);
                 }
             }
 
@@ -341,7 +356,7 @@ namespace Samples.Models
 
                 public void Execute()
                 {
-                    float[] arena = Arena();
+                    float[] arena = ArenaArray();
                     int group;
                     while ((group = global::System.Threading.Interlocked.Increment(ref _next) - 1) < _groups)
                     {
@@ -370,6 +385,18 @@ namespace Samples.Models
                 int Count { get; }
                 V Splat(float value);
                 V Load(ref float source, int offset);
+                /// <summary>
+                /// Vector <paramref name="k"/> of the aligned vectors that cover the run of lanes starting <paramref name="residue"/>
+                /// (0–15) floats past <paramref name="source"/>, a 64-byte boundary: loads that never split a cache line. The default
+                /// where <see cref="Realign"/> loads the run itself.
+                /// </summary>
+                V LoadCovering(ref float source, int residue, int k);
+                /// <summary>
+                /// Vector <paramref name="k"/> of that run: lanes (residue mod Count) onward of <paramref name="low"/> ‖
+                /// <paramref name="high"/>, the covering vectors k and k + 1, shifted in registers; or an unaligned load where this
+                /// width has no one-instruction shift across the whole vector. <paramref name="residue"/> must be a constant.
+                /// </summary>
+                V Realign(V low, V high, ref float source, int residue, int k);
                 void Store(V value, ref float destination, int offset);
                 /// <summary>left · right + addend, rounded once where the CPU fuses it.</summary>
                 V MultiplyAdd(V left, V right, V addend);
@@ -397,6 +424,11 @@ namespace Samples.Models
                 public global::System.Runtime.Intrinsics.Vector512<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector512.Create(value);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector512<float> Load(ref float source, int offset) => global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source, (nuint)offset);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector512<float> LoadCovering(ref float source, int residue, int k) => global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref source, (nuint)((residue & ~15) + (16 * k)));
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector512<float> Realign(global::System.Runtime.Intrinsics.Vector512<float> low, global::System.Runtime.Intrinsics.Vector512<float> high, ref float source, int residue, int k) =>
+                    (residue & 15) == 0 ? low : global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.X86.Avx512F.AlignRight32(global::System.Runtime.Intrinsics.Vector512.AsUInt32(high), global::System.Runtime.Intrinsics.Vector512.AsUInt32(low), (byte)(residue & 15)));
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public void Store(global::System.Runtime.Intrinsics.Vector512<float> value, ref float destination, int offset) => global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value, ref destination, (nuint)offset);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -428,6 +460,13 @@ namespace Samples.Models
                 public global::System.Runtime.Intrinsics.Vector256<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector256.Create(value);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector256<float> Load(ref float source, int offset) => global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)offset);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector256<float> LoadCovering(ref float source, int residue, int k) =>
+                    global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported ? global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)((residue & ~7) + (8 * k))) : default;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector256<float> Realign(global::System.Runtime.Intrinsics.Vector256<float> low, global::System.Runtime.Intrinsics.Vector256<float> high, ref float source, int residue, int k) =>
+                    !global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported ? global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref source, (nuint)(residue + (8 * k)))
+                    : (residue & 7) == 0 ? low : global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.X86.Avx512F.VL.AlignRight32(global::System.Runtime.Intrinsics.Vector256.AsUInt32(high), global::System.Runtime.Intrinsics.Vector256.AsUInt32(low), (byte)(residue & 7)));
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public void Store(global::System.Runtime.Intrinsics.Vector256<float> value, ref float destination, int offset) => global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(value, ref destination, (nuint)offset);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -461,6 +500,13 @@ namespace Samples.Models
                 public global::System.Runtime.Intrinsics.Vector128<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector128.Create(value);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector128<float> Load(ref float source, int offset) => global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)offset);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector128<float> LoadCovering(ref float source, int residue, int k) =>
+                    global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)((residue & ~3) + (4 * k))) : default;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector128<float> Realign(global::System.Runtime.Intrinsics.Vector128<float> low, global::System.Runtime.Intrinsics.Vector128<float> high, ref float source, int residue, int k) =>
+                    !global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref source, (nuint)(residue + (4 * k)))
+                    : (residue & 3) == 0 ? low : global::System.Runtime.Intrinsics.Arm.AdvSimd.ExtractVector128(low, high, (byte)(residue & 3));
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public void Store(global::System.Runtime.Intrinsics.Vector128<float> value, ref float destination, int offset) => global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value, ref destination, (nuint)offset);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -496,6 +542,10 @@ namespace Samples.Models
                 public float Splat(float value) => value;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public float Load(ref float source, int offset) => global::System.Runtime.CompilerServices.Unsafe.Add(ref source, offset);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public float LoadCovering(ref float source, int residue, int k) => global::System.Runtime.CompilerServices.Unsafe.Add(ref source, residue + k);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public float Realign(float low, float high, ref float source, int residue, int k) => low;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public void Store(float value, ref float destination, int offset) => global::System.Runtime.CompilerServices.Unsafe.Add(ref destination, offset) = value;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -811,48 +861,120 @@ namespace Samples.Models
                 }
             }
 
-            // Layer 1 · Conv 1→2 3×3 · 50.0 % zero · 324 MACs kept · SIMD unrolled
+            private static global::System.ReadOnlySpan<float> Layer1Bias => new float[]
+            {
+                0.5421878f, -0.19167481f,
+            };
+
+            private static global::System.ReadOnlySpan<float> Layer1Weights => new float[]
+            {
+                0.28623515f, -0.35410464f, -0.31859276f, -0.38637957f, -0.14620313f, 0.07720497f, -0.71903896f, 0.71433103f, 0.80409443f,
+            };
+
+            private static global::System.ReadOnlySpan<int> Layer1Bases => new int[]
+            {
+                0, 16, 16, 0, 0, 0, 0, 16, 0,
+            };
+
+            private static global::System.ReadOnlySpan<int> Layer1Starts => new int[]
+            {
+                0, 2, 2, 3, 4, 5, 6, 7, 8, 8, 8, 9, 9,
+            };
+
+            // Layer 1 · Conv 1→2 3×3 · 50.0 % zero · 324 MACs kept · SIMD sparse table
             // 'Conv_0': [1×6×6] → [2×6×6], then Relu, then MaxPool 'MaxPool_2' → [2×3×3] in the same loop
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1Conv<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
+            private static void Layer1ConvPart1<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
             {
                 var x = arena.Slice(0, 36);
                 var y = arena.Slice(0, 18);
                 TLanes lanes = default;
                 int strip = 3 * lanes.Count;
-                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 108);
-                ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 172);
+                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 128);
+                ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 192);
                 // Zero-bordered copy of the input, 8×8; wide rows of 8, strips of 3 vectors
-                PadInput(x, arena.Slice(108, 64), 1, 6, 6, 1, 1, 1, 1, 8, 8, 1);
+                PadInput(x, arena.Slice(128, 64), 1, 6, 6, 1, 1, 1, 1, 8, 8, 1);
+            }
 
-                // Output channel 0
-                for (int p = 0; p < 48; p += strip)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Layer1ConvPart2<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, ILanes<V>
+            {
+                var x = arena.Slice(0, 36);
+                var y = arena.Slice(0, 18);
+                TLanes lanes = default;
+                int strip = 3 * lanes.Count;
+                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 128);
+                ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 192);
+                // Output channels 0–1: the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),
+                // are weights[starts[m · 6 + c] .. starts[m · 6 + c + 1]), each reading the planes from its aligned base.
                 {
-                    V a0 = lanes.Splat(0.5421878f), a1 = lanes.Splat(0.5421878f), a2 = lanes.Splat(0.5421878f);
-                    ref float s = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p);
-                    V w;
-                    w = lanes.Splat(0.28623515f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 0), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 0 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 0 + 2 * lanes.Count), a2);
-                    w = lanes.Splat(-0.38637957f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 8), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 8 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 8 + 2 * lanes.Count), a2);
-                    w = lanes.Splat(-0.14620313f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 9), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 9 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 9 + 2 * lanes.Count), a2);
-                    w = lanes.Splat(0.07720497f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 10), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 10 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 10 + 2 * lanes.Count), a2);
-                    w = lanes.Splat(-0.35410464f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 16), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 16 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 16 + 2 * lanes.Count), a2);
-                    w = lanes.Splat(-0.31859276f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 18 + 2 * lanes.Count), a2);
-                    lanes.Store(a0, ref wide, p); lanes.Store(a1, ref wide, p + lanes.Count); lanes.Store(a2, ref wide, p + 2 * lanes.Count);
+                    var starts = Layer1Starts;
+                    var bias = Layer1Bias;
+                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer1Weights);
+                    ref int bases = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer1Bases);
+                    for (int m = 0; m < 2; m++)
+                    {
+                        V b = lanes.Splat(bias[m]);
+                        for (int p = 0; p < 48; p += strip)
+                        {
+                            V a0 = b, a1 = b, a2 = b;
+                            ref float s = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p);
+                            for (int n = starts[m * 6]; n < starts[m * 6 + 1]; n++)
+                            {
+                                V w = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n));
+                                ref float t = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, global::System.Runtime.CompilerServices.Unsafe.Add(ref bases, n));
+                                a0 = lanes.MultiplyAdd(w, lanes.Load(ref t, 0), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref t, lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref t, 2 * lanes.Count), a2);
+                            }
+                            for (int n = starts[m * 6 + 1]; n < starts[m * 6 + 1 + 1]; n++)
+                            {
+                                V w = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n));
+                                ref float t = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, global::System.Runtime.CompilerServices.Unsafe.Add(ref bases, n));
+                                V v0 = lanes.LoadCovering(ref t, 1, 0), v1;
+                                v1 = lanes.LoadCovering(ref t, 1, 1); a0 = lanes.MultiplyAdd(w, lanes.Realign(v0, v1, ref t, 1, 0), a0);
+                                v0 = lanes.LoadCovering(ref t, 1, 2); a1 = lanes.MultiplyAdd(w, lanes.Realign(v1, v0, ref t, 1, 1), a1);
+                                v1 = lanes.LoadCovering(ref t, 1, 3); a2 = lanes.MultiplyAdd(w, lanes.Realign(v0, v1, ref t, 1, 2), a2);
+                            }
+                            for (int n = starts[m * 6 + 2]; n < starts[m * 6 + 2 + 1]; n++)
+                            {
+                                V w = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n));
+                                ref float t = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, global::System.Runtime.CompilerServices.Unsafe.Add(ref bases, n));
+                                V v0 = lanes.LoadCovering(ref t, 2, 0), v1;
+                                v1 = lanes.LoadCovering(ref t, 2, 1); a0 = lanes.MultiplyAdd(w, lanes.Realign(v0, v1, ref t, 2, 0), a0);
+                                v0 = lanes.LoadCovering(ref t, 2, 2); a1 = lanes.MultiplyAdd(w, lanes.Realign(v1, v0, ref t, 2, 1), a1);
+                                v1 = lanes.LoadCovering(ref t, 2, 3); a2 = lanes.MultiplyAdd(w, lanes.Realign(v0, v1, ref t, 2, 2), a2);
+                            }
+                            for (int n = starts[m * 6 + 3]; n < starts[m * 6 + 3 + 1]; n++)
+                            {
+                                V w = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n));
+                                ref float t = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, global::System.Runtime.CompilerServices.Unsafe.Add(ref bases, n));
+                                V v0 = lanes.LoadCovering(ref t, 8, 0), v1;
+                                v1 = lanes.LoadCovering(ref t, 8, 1); a0 = lanes.MultiplyAdd(w, lanes.Realign(v0, v1, ref t, 8, 0), a0);
+                                v0 = lanes.LoadCovering(ref t, 8, 2); a1 = lanes.MultiplyAdd(w, lanes.Realign(v1, v0, ref t, 8, 1), a1);
+                                v1 = lanes.LoadCovering(ref t, 8, 3); a2 = lanes.MultiplyAdd(w, lanes.Realign(v0, v1, ref t, 8, 2), a2);
+                            }
+                            for (int n = starts[m * 6 + 4]; n < starts[m * 6 + 4 + 1]; n++)
+                            {
+                                V w = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n));
+                                ref float t = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, global::System.Runtime.CompilerServices.Unsafe.Add(ref bases, n));
+                                V v0 = lanes.LoadCovering(ref t, 9, 0), v1;
+                                v1 = lanes.LoadCovering(ref t, 9, 1); a0 = lanes.MultiplyAdd(w, lanes.Realign(v0, v1, ref t, 9, 0), a0);
+                                v0 = lanes.LoadCovering(ref t, 9, 2); a1 = lanes.MultiplyAdd(w, lanes.Realign(v1, v0, ref t, 9, 1), a1);
+                                v1 = lanes.LoadCovering(ref t, 9, 3); a2 = lanes.MultiplyAdd(w, lanes.Realign(v0, v1, ref t, 9, 2), a2);
+                            }
+                            for (int n = starts[m * 6 + 5]; n < starts[m * 6 + 5 + 1]; n++)
+                            {
+                                V w = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, n));
+                                ref float t = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, global::System.Runtime.CompilerServices.Unsafe.Add(ref bases, n));
+                                V v0 = lanes.LoadCovering(ref t, 10, 0), v1;
+                                v1 = lanes.LoadCovering(ref t, 10, 1); a0 = lanes.MultiplyAdd(w, lanes.Realign(v0, v1, ref t, 10, 0), a0);
+                                v0 = lanes.LoadCovering(ref t, 10, 2); a1 = lanes.MultiplyAdd(w, lanes.Realign(v1, v0, ref t, 10, 1), a1);
+                                v1 = lanes.LoadCovering(ref t, 10, 3); a2 = lanes.MultiplyAdd(w, lanes.Realign(v0, v1, ref t, 10, 2), a2);
+                            }
+                            lanes.Store(a0, ref wide, p); lanes.Store(a1, ref wide, p + lanes.Count); lanes.Store(a2, ref wide, p + 2 * lanes.Count);
+                        }
+                        StorePooledRows<V, TLanes>(ref wide, 48, y, m * 9, 3, 3, 8, true, m == 1 ? 18 : y.Length);
+                    }
                 }
-                StorePooledRows<V, TLanes>(ref wide, 48, y, 0, 3, 3, 8, true, y.Length);
-
-                // Output channel 1
-                for (int p = 0; p < 48; p += strip)
-                {
-                    V a0 = lanes.Splat(-0.19167481f), a1 = lanes.Splat(-0.19167481f), a2 = lanes.Splat(-0.19167481f);
-                    ref float s = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p);
-                    V w;
-                    w = lanes.Splat(-0.71903896f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 0), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 0 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 0 + 2 * lanes.Count), a2);
-                    w = lanes.Splat(0.80409443f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 9), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 9 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 9 + 2 * lanes.Count), a2);
-                    w = lanes.Splat(0.71433103f); a0 = lanes.MultiplyAdd(w, lanes.Load(ref s, 17), a0); a1 = lanes.MultiplyAdd(w, lanes.Load(ref s, 17 + lanes.Count), a1); a2 = lanes.MultiplyAdd(w, lanes.Load(ref s, 17 + 2 * lanes.Count), a2);
-                    lanes.Store(a0, ref wide, p); lanes.Store(a1, ref wide, p + lanes.Count); lanes.Store(a2, ref wide, p + 2 * lanes.Count);
-                }
-                StorePooledRows<V, TLanes>(ref wide, 48, y, 9, 3, 3, 8, true, 18);
             }
 
             // Layer 4 · Dense 18→4 · 75.0 % zero · 18 MACs kept · unrolled
@@ -861,7 +983,7 @@ namespace Samples.Models
             private static void Layer4Dense(global::System.Span<float> arena)
             {
                 var x = arena.Slice(0, 18);
-                var y = arena.Slice(18, 4);
+                var y = arena.Slice(32, 4);
                 float s0, s1, s2, s3;
                 s0 = 0.63188905f; s1 = 0f; s2 = 0f; s3 = 0f;
                 s0 -= 0.526993f * x[5];
