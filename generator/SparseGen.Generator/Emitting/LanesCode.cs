@@ -429,7 +429,9 @@ private static void ActivateLanes<V, TLanes>(global::System.ReadOnlySpan<float> 
 /// columns garbage) to <paramref name="y"/> at <paramref name="offset"/>: pooledRows × pooledColumns outputs, each
 /// window through Relu first if asked and taken in the reference's order (top-left first). Outputs are written in
 /// ascending order, so a vector's spill past a row is overwritten later (or by the next channel, in the same task);
-/// nothing is read past <paramref name="wideLength"/> or written at or past <paramref name="limit"/>.
+/// nothing is read past <paramref name="wideLength"/> (the kernels leave two vectors of slack past the wide plane, so
+/// that the last pooled row runs in lanes too) or written at or past <paramref name="limit"/>: a vector that would
+/// cross it goes through a small buffer and only its valid outputs are copied.
 /// </summary>
 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
 private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, global::System.Span<float> y, int offset, int pooledRows, int pooledColumns, int wideRowLength, bool relu, int limit) where V : struct where TLanes : struct, ILanes<V>
@@ -437,26 +439,42 @@ private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, g
     TLanes lanes = default;
     int count = lanes.Count;
     ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+    global::System.Span<float> last = stackalloc float[16];
     for (int py = 0; py < pooledRows; py++)
     {
         int top = 2 * py * wideRowLength, bottom = top + wideRowLength, o = offset + py * pooledColumns, px = 0;
         if (count > 1)
         {
-            for (; px < pooledColumns && o + px + count <= limit && bottom + 2 * (px + count) <= wideLength; px += count)
+            for (; px < pooledColumns && bottom + 2 * (px + count) <= wideLength; px += count)
             {
                 V top0 = lanes.Load(ref wide, top + 2 * px), top1 = lanes.Load(ref wide, top + 2 * px + count);
                 V bottom0 = lanes.Load(ref wide, bottom + 2 * px), bottom1 = lanes.Load(ref wide, bottom + 2 * px + count);
+                V max;
                 if (relu)
                 {
-                    top0 = lanes.Relu(top0);
-                    top1 = lanes.Relu(top1);
-                    bottom0 = lanes.Relu(bottom0);
-                    bottom1 = lanes.Relu(bottom1);
+                    // The max of a window's Relu'd values is max(0, its values above 0): exact in any order, a NaN (which
+                    // Relu makes 0) never wins a "candidate > current" step from 0. So rows first, then pairs: two
+                    // shuffles instead of four.
+                    V zero = lanes.Splat(0f);
+                    V left = lanes.MaxOf(lanes.MaxOf(zero, top0), bottom0), right = lanes.MaxOf(lanes.MaxOf(zero, top1), bottom1);
+                    max = lanes.MaxOf(lanes.Even(left, right), lanes.Odd(left, right));
+                }
+                else
+                {
+                    max = lanes.MaxOf(lanes.Even(top0, top1), lanes.Odd(top0, top1));
+                    max = lanes.MaxOf(max, lanes.Even(bottom0, bottom1));
+                    max = lanes.MaxOf(max, lanes.Odd(bottom0, bottom1));
                 }
 
-                V max = lanes.MaxOf(lanes.Even(top0, top1), lanes.Odd(top0, top1));
-                max = lanes.MaxOf(max, lanes.Even(bottom0, bottom1));
-                lanes.Store(lanes.MaxOf(max, lanes.Odd(bottom0, bottom1)), ref target, o + px);
+                if (o + px + count <= limit)
+                {
+                    lanes.Store(max, ref target, o + px);
+                }
+                else
+                {
+                    lanes.Store(max, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(last), 0);
+                    last.Slice(0, global::System.Math.Min(count, pooledColumns - px)).CopyTo(y.Slice(o + px));
+                }
             }
         }
 

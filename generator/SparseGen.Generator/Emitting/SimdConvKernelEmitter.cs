@@ -32,7 +32,7 @@ internal static class SimdConvKernelEmitter
         // the taps read the input where it is.
         var readsInPlace = g.Phases == 1 && conv.Pads.All(pad => pad == 0);
         var planes = readsInPlace ? layer.OffsetOf(conv.Input) : kernels.AllocateScratch(g.SimdPlanes);
-        var wide = layer.PrivateScratch(shape.CoveredLength);
+        var wide = layer.PrivateScratch(shape.CoveredLength + (pool is null ? 0 : PooledReadSlack));
         var taps = Enumerable.Range(0, conv.OutputChannels).Select(m => g.TapsOf(m).ToList()).ToList();
         var maxOffset = taps.SelectMany(t => t).Select(g.SimdOffset).DefaultIfEmpty(0).Max();
         // Realigned taps read one aligned vector past their run (Table).
@@ -297,9 +297,15 @@ internal static class SimdConvKernelEmitter
         "StoreRows" + LanesCode.TypeParameters + "(ref wide, y, " + offset + ", " + Literals.Int(g.OutputHeight) + ", " + Literals.Int(g.OutputWidth) + ", "
         + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ", " + limit + ");";
 
+    /// <summary>
+    /// Floats past the wide plane that a fused pool's vectors may read, so that its last pooled row runs in lanes too:
+    /// its last vector reads up to two vectors of pairs from a row's start.
+    /// </summary>
+    private const int PooledReadSlack = 2 * WidestLanes;
+
     /// <summary>The wide plane through Relu and a fused 2×2 max pool into the pool's output.</summary>
     private static string StorePooledRows(ConvGeometry g, SimdConvShape shape, string offset, bool relu, string limit) =>
-        "StorePooledRows" + LanesCode.TypeParameters + "(ref wide, " + Literals.Int(shape.CoveredLength) + ", y, " + offset + ", " + Literals.Int(g.OutputHeight / 2) + ", "
+        "StorePooledRows" + LanesCode.TypeParameters + "(ref wide, " + Literals.Int(shape.CoveredLength + PooledReadSlack) + ", y, " + offset + ", " + Literals.Int(g.OutputHeight / 2) + ", "
         + Literals.Int(g.OutputWidth / 2) + ", " + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ", " + limit + ");";
 
     private static int PooledPlane(ConvGeometry g) => (g.OutputHeight / 2) * (g.OutputWidth / 2);

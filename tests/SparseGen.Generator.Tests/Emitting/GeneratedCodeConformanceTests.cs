@@ -167,6 +167,36 @@ public sealed class GeneratedCodeConformanceTests
     }
 
     // string.GetHashCode is randomised per process; a fixed seed per case keeps runs repeatable.
+    /// <summary>
+    /// A NaN input makes the convolution outputs whose windows hold it at a nonzero weight NaN (zero weights are absent,
+    /// so the reference's NaN · 0 is not: a known difference); Relu makes them 0, and the fused 2×2 max pool, which takes
+    /// max(0, the positive values) in whatever order suits its lanes, must give what Relu and a separate max pool give.
+    /// </summary>
+    [Theory]
+    [InlineData(EmitVariant.Default)]
+    [InlineData(EmitVariant.SimdTable)]
+    [InlineData(EmitVariant.SimdUnrolled)]
+    [InlineData(EmitVariant.ScalarLanesOnly)]
+    [InlineData(EmitVariant.Vector128Only)]
+    public void Relu_before_a_fused_max_pool_handles_NaN_as_relu_and_a_separate_pool_do(EmitVariant variant)
+    {
+        const string name = "IR_Conv_relu_maxpool_odd_sizes";
+        var input = Input(name, Batch * EmitterCases.Get(name).Original.InputLength);
+        for (var i = 0; i < input.Length; i += 7)
+        {
+            input[i] = float.NaN;
+        }
+
+        // Vector256Only runs the same zero-free convolution with the pool as a layer of its own.
+        var separate = CompiledCases.Get(name, EmitVariant.Vector256Only).PredictEach(input, Batch);
+        var fused = CompiledCases.Get(name, variant).PredictEach(input, Batch);
+
+        Assert.DoesNotContain(separate, float.IsNaN);
+        Assert.Contains(separate, value => value == 0f);
+        Assert.Contains(separate, value => value > 0f);
+        Close.Assert(separate, fused, "fused pool vs Relu and a separate pool, NaN inputs");
+    }
+
     private static float[] Input(string name, int count) =>
         RandomData.Floats(name.Aggregate(17, (hash, c) => unchecked((hash * 31) + c)), count, -2f, 2f);
 }

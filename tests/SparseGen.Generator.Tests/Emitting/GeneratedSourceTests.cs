@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -45,6 +46,27 @@ public sealed class GeneratedSourceTests
         Assert.NotEmpty(multiplications);
         Assert.True(byZero.Length == 0, $"{byZero.Length} multiplications by a zero literal, e.g. {byZero.FirstOrDefault()}");
         Assert.DoesNotContain(" 0f * ", source, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The SIMD tables' taps start from 64-byte-aligned bases (their offsets minus the residue of their loop), and every
+    /// shift in registers is by a literal residue of 1–15: an immediate, not a jump table.
+    /// </summary>
+    [Fact]
+    public void Pixels_in_lanes_tables_read_from_aligned_bases_with_literal_residues()
+    {
+        var source = CompiledFixtures.Get(Fixtures.ResNetBnPruned80).Source;
+
+        var bases = Regex.Matches(source, @"ReadOnlySpan<int> Layer\d+Bases => new int\[\]\s*\{(?<values>[^}]*)\}")
+            .SelectMany(m => m.Groups["values"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(int.Parse)
+            .ToList();
+        var residues = Regex.Matches(source, @"lanes\.Realign\(v[01], v[01], ref t, (?<residue>\w+), \d+\)").Select(m => m.Groups["residue"].Value).ToList();
+
+        Assert.NotEmpty(bases);
+        Assert.All(bases, offset => Assert.Equal(0, offset % 16));
+        Assert.NotEmpty(residues);
+        Assert.All(residues, residue => Assert.InRange(int.Parse(residue, System.Globalization.CultureInfo.InvariantCulture), 1, 15));
     }
 
     [Fact]
