@@ -102,7 +102,7 @@ internal static class LayerTimesCommand
     {
         var kernels = Kernels(model);
         var array = (float[])kernels.GetMethod("ArenaArray", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, null)!;
-        return (array, (int)kernels.GetMethod("ArenaStart", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, [array])!);
+        return (array, (int)kernels.GetMethod("AlignedStart", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, [array])!);
     }
 
     /// <summary>The layer methods by layer number, parts in order, instantiated at the width Run would pick (not PredictBatch's kernels in lanes).</summary>

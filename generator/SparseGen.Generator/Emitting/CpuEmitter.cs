@@ -355,14 +355,14 @@ internal static class CpuEmitter
             writer.Line("internal static float[] ArenaArray() => t_arena ??= global::System.GC.AllocateArray<float>(ArenaLength + " + Literals.Int(BufferPlan.Alignment - 1) + ", pinned: true);");
             writer.Line();
             writer.Line("/// <summary>");
-            writer.Line("/// Where the arena starts in <paramref name=\"array\"/>: at its first 64-byte boundary, so that the offsets the planner");
-            writer.Line("/// aligned give vector loads that never split a cache line.");
+            writer.Line("/// The first float of <paramref name=\"array\"/> on a 64-byte boundary, where the arena (and each thread's scratch) starts,");
+            writer.Line("/// so that the offsets the planner aligned give vector loads that never split a cache line.");
             writer.Line("/// </summary>");
-            writer.Line("internal static int ArenaStart(float[] array) =>");
+            writer.Line("internal static int AlignedStart(float[] array) =>");
             writer.Line("    (int)((" + Literals.Int(BufferPlan.Alignment * 4) + " - (global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array)) & " + Literals.Int(BufferPlan.Alignment * 4 - 1) + ")) & " + Literals.Int(BufferPlan.Alignment * 4 - 1) + ") / sizeof(float);");
             writer.Line();
             writer.Line("/// <summary>The arena in <paramref name=\"array\"/> (<see cref=\"ArenaArray\"/>).</summary>");
-            writer.Line("internal static global::System.Span<float> Arena(float[] array) => new global::System.Span<float>(array, ArenaStart(array), ArenaLength);");
+            writer.Line("internal static global::System.Span<float> Arena(float[] array) => new global::System.Span<float>(array, AlignedStart(array), ArenaLength);");
             writer.Line();
             writer.Line("/// <summary>This thread's arena.</summary>");
             writer.Line("internal static global::System.Span<float> Arena() => Arena(ArenaArray());");

@@ -69,8 +69,8 @@ internal sealed class KernelClassBuilder
     /// <summary>A range of the calling thread's own scratch for one layer's use (parts of a layer that run side by side each get theirs); its offset.</summary>
     public int AllocateThreadScratch(int length)
     {
-        var offset = ThreadScratchLength;
-        ThreadScratchLength += length;
+        var offset = Planning.BufferPlan.Align(ThreadScratchLength);
+        ThreadScratchLength = offset + length;
         return offset;
     }
 

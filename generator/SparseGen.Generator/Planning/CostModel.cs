@@ -25,8 +25,9 @@ internal static class CostModel
     public const double SimdMultiplyAdd = 0.17;
 
     /// <summary>
-    /// One multiply-add of a pixels-in-lanes convolution: its vector load of shifted inputs mostly splits a cache line
-    /// (measured: the dense tutorial conv2 as a SIMD table, 18,432 taps in 135 µs).
+    /// One multiply-add of unrolled pixels-in-lanes code: its unaligned vector load of shifted inputs mostly splits a
+    /// cache line (measured in the third pass on the dense tutorial conv2 as a SIMD table that still loaded unaligned,
+    /// 18,432 taps in 135 µs).
     /// </summary>
     public const double PixelLanesMultiplyAdd = 0.26;
 

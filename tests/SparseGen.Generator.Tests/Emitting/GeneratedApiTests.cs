@@ -128,13 +128,13 @@ public sealed class GeneratedApiTests
     {
         var kernels = CompiledCases.Get(Case, EmitVariant.Default).Type.GetNestedType("SparseGenKernels", BindingFlags.NonPublic)!;
         var arenaArray = kernels.GetMethod("ArenaArray", BindingFlags.NonPublic | BindingFlags.Static)!;
-        var arenaStart = kernels.GetMethod("ArenaStart", BindingFlags.NonPublic | BindingFlags.Static)!;
+        var alignedStart = kernels.GetMethod("AlignedStart", BindingFlags.NonPublic | BindingFlags.Static)!;
         var arenaLength = (int)kernels.GetField("ArenaLength", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
 
         var addresses = Enumerable.Range(0, 8).AsParallel().WithDegreeOfParallelism(8).Select(_ =>
         {
             var array = (float[])arenaArray.Invoke(null, null)!;
-            var start = (int)arenaStart.Invoke(null, [array])!;
+            var start = (int)alignedStart.Invoke(null, [array])!;
             Assert.True(start + arenaLength <= array.Length, "the arena runs past its array");
             var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
             try

@@ -164,14 +164,14 @@ namespace Samples.Models
             internal static float[] ArenaArray() => t_arena ??= global::System.GC.AllocateArray<float>(ArenaLength + 15, pinned: true);
 
             /// <summary>
-            /// Where the arena starts in <paramref name="array"/>: at its first 64-byte boundary, so that the offsets the planner
-            /// aligned give vector loads that never split a cache line.
+            /// The first float of <paramref name="array"/> on a 64-byte boundary, where the arena (and each thread's scratch) starts,
+            /// so that the offsets the planner aligned give vector loads that never split a cache line.
             /// </summary>
-            internal static int ArenaStart(float[] array) =>
+            internal static int AlignedStart(float[] array) =>
                 (int)((64 - (global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array)) & 63)) & 63) / sizeof(float);
 
             /// <summary>The arena in <paramref name="array"/> (<see cref="ArenaArray"/>).</summary>
-            internal static global::System.Span<float> Arena(float[] array) => new global::System.Span<float>(array, ArenaStart(array), ArenaLength);
+            internal static global::System.Span<float> Arena(float[] array) => new global::System.Span<float>(array, AlignedStart(array), ArenaLength);
 
             /// <summary>This thread's arena.</summary>
             internal static global::System.Span<float> Arena() => Arena(ArenaArray());
