@@ -35,7 +35,7 @@ internal static class DenseKernelEmitter
         {
             // Ranges of outputs are the tasks, over the same tables.
             var table = CompressedRows.Declare(layer, dense);
-            foreach (var (from, to) in SimdConvKernelEmitter.ChannelRanges(outFeatures, layer.Plan.RunsInParts(dense)))
+            foreach (var (from, to) in LayerMethods.TaskRanges(outFeatures, layer.Plan.RunsInParts(dense)))
             {
                 methods.AddTask(new[] { SparseRows(layer, dense, table, inputRow, outputRow, from, to) }, ownMethods: true);
             }
@@ -47,7 +47,7 @@ internal static class DenseKernelEmitter
             var maxTerms = System.Math.Max(1, (layer.Kernels.Options.MaxStatementsPerMethod / 2) - 8);
             var terms = Enumerable.Range(0, outFeatures).Select(m => Terms(dense, m)).ToList();
             var carry = terms.Any(row => row.Count > maxTerms) ? layer.PrivateScratch(PartialSums * rows) : "";
-            foreach (var (from, to) in SimdConvKernelEmitter.ChannelRanges(outFeatures, layer.Plan.RunsInParts(dense)))
+            foreach (var (from, to) in LayerMethods.TaskRanges(outFeatures, layer.Plan.RunsInParts(dense)))
             {
                 methods.AddTask(Enumerable.Range(from, to - from).SelectMany(m => Unrolled(layer.Kernels, dense, m, terms[m], inputRow, outputRow, maxTerms, carry, rows == 1 ? null : "r")));
             }

@@ -26,7 +26,7 @@ internal static class IntraOpCode
         writer.Line("private static ref float ThreadScratch()");
         using (writer.Block())
         {
-            writer.Line("float[] scratch = t_scratch ??= global::System.GC.AllocateArray<float>(ThreadScratchLength + " + Literals.Int(BufferPlan.Alignment - 1) + ", pinned: true);");
+            writer.Line("float[] scratch = t_scratch ??= NewAlignedArray(ThreadScratchLength);");
             writer.Line("return ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch), AlignedStart(scratch));");
         }
 

@@ -78,6 +78,22 @@ internal sealed class LayerMethods
     }
 
     /// <summary>
+    /// <paramref name="count"/> outputs (channels, rows) in <see cref="TasksPerLayer"/> ranges as even as may be, a
+    /// layer's tasks for intra-op threads; one range for a layer that does not run in parts.
+    /// </summary>
+    public static IEnumerable<(int From, int To)> TaskRanges(int count, bool inParts)
+    {
+        var tasks = inParts ? System.Math.Min(TasksPerLayer, count) : System.Math.Min(1, count);
+        for (var task = 0; task < tasks; task++)
+        {
+            yield return (count * task / tasks, count * (task + 1) / tasks);
+        }
+    }
+
+    /// <summary>Tasks a layer in parts is cut into by <see cref="TaskRanges"/>: enough to share among a few cores, few enough to cost nothing on one.</summary>
+    private const int TasksPerLayer = 8;
+
+    /// <summary>
     /// Pieces that run in order as one task, independent of the layer's other tasks: they write outputs no other task
     /// writes and keep their scratch in <c>ThreadScratch()</c>. With intra-op threads the tasks run side by side, after
     /// every piece added before the first task and before every piece added after the last.

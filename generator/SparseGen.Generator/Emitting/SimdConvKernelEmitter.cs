@@ -58,7 +58,7 @@ internal static class SimdConvKernelEmitter
         if (strategy == LayerStrategy.SimdTable)
         {
             var tables = Tables(layer, conv, g, taps);
-            foreach (var (from, to) in ChannelRanges(conv.OutputChannels, layer.Plan.RunsInParts(conv)))
+            foreach (var (from, to) in LayerMethods.TaskRanges(conv.OutputChannels, layer.Plan.RunsInParts(conv)))
             {
                 methods.AddTask(new[] { Table(layer, conv, g, shape, tables, from, to, relu, pool is not null) }, ownMethods: true);
             }
@@ -66,7 +66,7 @@ internal static class SimdConvKernelEmitter
         else
         {
             var tapsPerPiece = Math.Max(1, (kernels.Options.MaxSimdStatementsPerMethod - 16) / (shape.Accumulators + 1) / 2);
-            foreach (var (from, to) in ChannelRanges(conv.OutputChannels, layer.Plan.RunsInParts(conv)))
+            foreach (var (from, to) in LayerMethods.TaskRanges(conv.OutputChannels, layer.Plan.RunsInParts(conv)))
             {
                 methods.AddTask(Enumerable.Range(from, to - from).SelectMany(m => Unrolled(conv, g, shape, m, taps[m], tapsPerPiece, relu, pool is not null, lastOfTask: m == to - 1)));
             }
@@ -81,22 +81,6 @@ internal static class SimdConvKernelEmitter
     }
 
     /// <summary>
-    /// Output channels in <see cref="TableTasks"/> ranges as even as may be, a layer's tasks for intra-op threads; one
-    /// range for a layer that does not run in parts.
-    /// </summary>
-    internal static IEnumerable<(int From, int To)> ChannelRanges(int channels, bool inParts)
-    {
-        var tasks = inParts ? Math.Min(TableTasks, channels) : Math.Min(1, channels);
-        for (var task = 0; task < tasks; task++)
-        {
-            yield return (channels * task / tasks, channels * (task + 1) / tasks);
-        }
-    }
-
-    /// <summary>Tasks a table-driven layer is cut into: enough to share among a few cores, few enough to cost nothing on one.</summary>
-    private const int TableTasks = 8;
-
-    /// <summary>
     /// The taps' tables, each output channel's taps grouped by where their run starts within a 64-byte line (its residue:
     /// offset mod 16 floats): <c>Weights</c> and <c>Bases</c> (offset − residue, a multiple of 16) per tap;
     /// <c>Starts</c>, where the taps of channel m and residue class c begin, at m · classes + c.
@@ -105,18 +89,20 @@ internal static class SimdConvKernelEmitter
 
     private static TapTables Tables(LayerContext layer, ConvOperation conv, ConvGeometry g, List<List<ConvTap>> taps)
     {
-        var residues = taps.SelectMany(t => t).Select(tap => Residue(g.SimdOffset(tap))).Distinct().OrderBy(r => r).ToList();
+        var placed = taps.Select(channel => channel.Select(tap => (tap.Weight, Offset: g.SimdOffset(tap))).ToList()).ToList();
+        var residues = placed.SelectMany(channel => channel).Select(tap => Residue(tap.Offset)).Distinct().OrderBy(r => r).ToList();
         var weights = new List<float>();
         var bases = new List<int>();
         var starts = new List<int> { 0 };
-        foreach (var channel in taps)
+        foreach (var channel in placed)
         {
+            var byResidue = channel.ToLookup(tap => Residue(tap.Offset));
             foreach (var residue in residues)
             {
-                foreach (var tap in channel.Where(tap => Residue(g.SimdOffset(tap)) == residue))
+                foreach (var (weight, offset) in byResidue[residue])
                 {
-                    weights.Add(tap.Weight);
-                    bases.Add(g.SimdOffset(tap) - residue);
+                    weights.Add(weight);
+                    bases.Add(offset - residue);
                 }
 
                 starts.Add(weights.Count);

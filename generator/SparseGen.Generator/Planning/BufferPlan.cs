@@ -23,6 +23,9 @@ internal sealed class BufferPlan
     /// </summary>
     public const int Alignment = 16;
 
+    /// <summary><see cref="Alignment"/> in bytes.</summary>
+    public const int AlignmentBytes = Alignment * sizeof(float);
+
     /// <summary><paramref name="offset"/> rounded up to the next multiple of <see cref="Alignment"/>.</summary>
     public static int Align(int offset) => (offset + Alignment - 1) / Alignment * Alignment;
 

@@ -98,6 +98,12 @@ internal static class CostModel
     /// </summary>
     public const double DenseStrategyMargin = 1.5;
 
+    /// <summary>
+    /// How much faster a strategy that keeps zero weights must be estimated: <see cref="DenseStrategyMargin"/> where
+    /// <paramref name="weight"/> has zeros, none where it has none (there the zero-free code is no different).
+    /// </summary>
+    private static double ZeroKeepingMargin(Tensor weight) => weight.NonZeroCount < weight.Data.Length ? DenseStrategyMargin : 1;
+
     /// <param name="poolFusable">
     /// Whether a 2×2 max pool follows that the SIMD kernels compute in the same pass (channels in lanes then scatters a
     /// quarter of the outputs).
@@ -117,8 +123,7 @@ internal static class CostModel
         }
 
         var pixelLanesCost = SimdConv(nonZeros, vectors, pixelLanes);
-        var hasZeros = nonZeros < conv.Weight.Data.Length;
-        return SimdChannels(conv, outputShape, poolFusable) * (hasZeros ? DenseStrategyMargin : 1) < pixelLanesCost ? LayerStrategy.SimdChannels : pixelLanes;
+        return SimdChannels(conv, outputShape, poolFusable) * ZeroKeepingMargin(conv.Weight) < pixelLanesCost ? LayerStrategy.SimdChannels : pixelLanes;
     }
 
     /// <summary>Channels in lanes: every weight of the kernel positions in use, zeros included, per pixel tile; then the scatter.</summary>
@@ -154,8 +159,7 @@ internal static class CostModel
         var rows = SparseRows(nonZeros, dense.OutputFeatures);
         var sparseStrategy = canUnroll && unrolled <= rows ? LayerStrategy.Unrolled : LayerStrategy.SparseRows;
         var sparse = sparseStrategy == LayerStrategy.Unrolled ? unrolled : rows;
-        var hasZeros = nonZeros < dense.Weight.Data.Length;
-        if (denseSimd * (hasZeros ? DenseStrategyMargin : 1) < sparse && sparse >= NegligibleNanoseconds)
+        if (denseSimd * ZeroKeepingMargin(dense.Weight) < sparse && sparse >= NegligibleNanoseconds)
         {
             return LayerStrategy.DenseSimd;
         }

@@ -160,8 +160,11 @@ namespace Samples.Models
             [global::System.ThreadStatic]
             private static float[]? t_arena;
 
-            /// <summary>This thread's arena array, made on its first call; pinned, so its 64-byte boundary never moves.</summary>
-            internal static float[] ArenaArray() => t_arena ??= global::System.GC.AllocateArray<float>(ArenaLength + 15, pinned: true);
+            /// <summary>This thread's arena array, made on its first call.</summary>
+            internal static float[] ArenaArray() => t_arena ??= NewAlignedArray(ArenaLength);
+
+            /// <summary>An array with room for <paramref name="length"/> floats from its first 64-byte boundary; pinned, so the boundary never moves.</summary>
+            private static float[] NewAlignedArray(int length) => global::System.GC.AllocateArray<float>(length + 15, pinned: true);
 
             /// <summary>
             /// The first float of <paramref name="array"/> on a 64-byte boundary, where the arena (and each thread's scratch) starts,
