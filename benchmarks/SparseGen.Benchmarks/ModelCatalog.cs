@@ -41,7 +41,10 @@ internal static class ModelCatalog
 
     private static readonly Dictionary<string, BenchmarkModel> Models = Create().ToDictionary(m => m.Name);
 
-    /// <summary>The models of the latency and throughput benchmarks: the dense and trained 90 % CNNs, the fixtures.</summary>
+    /// <summary>
+    /// The models of the latency and throughput benchmarks: the dense and trained 90 % CNNs, the CNN with 75 % of its
+    /// filters zeroed and the same with them removed (what a runtime of dense kernels needs to gain from them), the fixtures.
+    /// </summary>
     public static IEnumerable<string> MainModels
     {
         get
@@ -50,6 +53,8 @@ internal static class ModelCatalog
 #if SPARSEGEN_TRAINED_CNN90
             yield return nameof(TrainedCnn90);
 #endif
+            yield return nameof(FiltersZeroedCnn);
+            yield return nameof(FiltersRemovedCnn);
             yield return nameof(ResNet80);
             yield return nameof(MobileNet70);
         }
@@ -81,6 +86,8 @@ internal static class ModelCatalog
 #if SPARSEGEN_TRAINED_CNN90
         yield return new(nameof(TrainedCnn90), "CNN trained to 90 %", TrainedCnn90.File, TrainedCnn90.Predict, TrainedCnn90.Predict, TrainedCnn90.PredictBatch, TrainedCnn90.InputLength, TrainedCnn90.OutputLength, TrainedCnn90.InputShape.ToArray(), TrainedCnn90.SparseMacs, TrainedCnn90.DenseMacs);
 #endif
+        yield return new(nameof(FiltersZeroedCnn), "CNN, 75 % of filters zeroed", FiltersZeroedCnn.File, FiltersZeroedCnn.Predict, FiltersZeroedCnn.Predict, FiltersZeroedCnn.PredictBatch, FiltersZeroedCnn.InputLength, FiltersZeroedCnn.OutputLength, FiltersZeroedCnn.InputShape.ToArray(), FiltersZeroedCnn.SparseMacs, FiltersZeroedCnn.DenseMacs);
+        yield return new(nameof(FiltersRemovedCnn), "the same, zero filters removed", FiltersRemovedCnn.File, FiltersRemovedCnn.Predict, FiltersRemovedCnn.Predict, FiltersRemovedCnn.PredictBatch, FiltersRemovedCnn.InputLength, FiltersRemovedCnn.OutputLength, FiltersRemovedCnn.InputShape.ToArray(), FiltersRemovedCnn.SparseMacs, FiltersRemovedCnn.DenseMacs);
         yield return new(nameof(ResNet80), "ResNet, 80 % pruned", ResNet80.File, ResNet80.Predict, ResNet80.Predict, ResNet80.PredictBatch, ResNet80.InputLength, ResNet80.OutputLength, ResNet80.InputShape.ToArray(), ResNet80.SparseMacs, ResNet80.DenseMacs);
         yield return new(nameof(MobileNet70), "MobileNet-ish, 70 % pruned", MobileNet70.File, MobileNet70.Predict, MobileNet70.Predict, MobileNet70.PredictBatch, MobileNet70.InputLength, MobileNet70.OutputLength, MobileNet70.InputShape.ToArray(), MobileNet70.SparseMacs, MobileNet70.DenseMacs);
 #if SPARSEGEN_SWEEP

@@ -26,6 +26,23 @@ internal static partial class MobileNet70
     public const string File = "../../tests/SparseGen.Model.Tests/Fixtures/mobilenetish_pruned70.onnx";
 }
 
+/// <summary>
+/// The Fashion-MNIST CNN with 75 % of each convolution's filters pruned in place by samples/FashionMnist.Train
+/// (<c>filters-zeroed</c>): the dense shapes, the pruned filters and every weight that reads them zero, 91 % of the MACs.
+/// </summary>
+[SparseModel(File)]
+internal static partial class FiltersZeroedCnn
+{
+    public const string File = "models/fashion_cnn_filters_zeroed75.onnx";
+}
+
+/// <summary>The same model with the zero channels taken out (FilterRemoval.remove_zero_filters): a smaller dense CNN.</summary>
+[SparseModel(File)]
+internal static partial class FiltersRemovedCnn
+{
+    public const string File = "models/fashion_cnn_filters_zeroed75_removed.onnx";
+}
+
 #if SPARSEGEN_TRAINED_CNN90
 /// <summary>
 /// The Fashion-MNIST CNN trained and pruned to 90 % by samples/FashionMnist.Train: the project copies the first

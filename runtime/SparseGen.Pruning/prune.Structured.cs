@@ -21,6 +21,23 @@ public static partial class prune
         LnStructured(module, name, Amount.Count(amount), n, dim);
 
     /// <summary>
+    /// Prunes the bias entries of the filters (output channels, dim 0 of <c>weight</c>) whose weights are all pruned, so
+    /// that a pruned filter's channel is exactly act(0) instead of the constant act(bias). PyTorch's
+    /// <c>ln_structured</c> leaves the bias alone; a constant channel still costs its readers their weights, while a zero
+    /// channel lets a compiler such as SparseGen drop the channel and every weight that reads it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The module has no bias, or its weight is not pruned.</exception>
+    public static void bias_with_filters(nn.Module module)
+    {
+        using var scope = NewDisposeScope();
+        var mask = PruningMasks.Find(module, "weight")
+            ?? throw new ArgumentException($"{module.GetType().Name}.weight is not pruned: prune its filters first (ln_structured with dim 0)", nameof(module));
+        var bias = PruningMasks.Parameter(module, "bias");
+        var filterAlive = mask.reshape(mask.shape[0], -1).sum(1).ne(0);
+        Combine(module, "bias", filterAlive.to(bias.dtype));
+    }
+
+    /// <summary>
     /// N:M sparsity along the input dimension: in every group of <paramref name="m"/> consecutive weights along
     /// dim 1 (a Linear's inputs; a Conv2d's input channels at one kernel position), at most
     /// <paramref name="n"/> stay, those with the largest magnitude (2:4 is what sparse tensor cores execute).

@@ -16,6 +16,8 @@ internal sealed record Options(string Recipe, string Network, string OutputFolde
           global     global magnitude pruning (L1, all layers) with masked fine-tuning
           mac-aware  MAC-aware global pruning: the target counts multiply-adds, not parameters
           filters    remove the convolutions' filters with the smallest L1 norm, then fine-tune
+          filters-zeroed  prune those filters in place (weights and bias zero), fine-tune with masks, export
+                     the dense shapes with the zeros (and, beside it, the model with them taken out)
 
         The pruning recipes start from the dense checkpoint in --out (training it first when missing),
         prune gradually (Zhu & Gupta's cubic schedule) in the first half of the fine-tuning, keep the
@@ -24,7 +26,7 @@ internal sealed record Options(string Recipe, string Network, string OutputFolde
         options
           --network NAME     cnn (the tutorial CNN) or resnet (a small residual network) [cnn]
           --sparsity F       fraction of weights (global), of MACs (mac-aware) or of each convolution's
-                             filters (filters) to prune [0.9; filters 0.5]
+                             filters (filters, filters-zeroed) to prune [0.9; filters 0.5; filters-zeroed 0.75]
           --epochs N         dense training epochs [8]
           --fine-tune N      pruning and fine-tuning epochs [8]
           --out DIR          where models and checkpoints go [samples/FashionMnist.Train/out]
@@ -58,7 +60,7 @@ internal sealed record Options(string Recipe, string Network, string OutputFolde
             values.Remove("data", out var data) ? data : null,
             int.Parse(Take(values, "epochs", "8"), CultureInfo.InvariantCulture),
             int.Parse(Take(values, "fine-tune", "8"), CultureInfo.InvariantCulture),
-            double.Parse(Take(values, "sparsity", args[0] == "filters" ? "0.5" : "0.9"), CultureInfo.InvariantCulture),
+            double.Parse(Take(values, "sparsity", args[0] == "filters" ? "0.5" : args[0] == "filters-zeroed" ? "0.75" : "0.9"), CultureInfo.InvariantCulture),
             long.Parse(Take(values, "seed", "1"), CultureInfo.InvariantCulture),
             int.Parse(Take(values, "threads", "0"), CultureInfo.InvariantCulture));
         if (values.Count > 0)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using SparseGen.Pruning;
 using SparseGen.Pruning.Export;
@@ -54,6 +55,9 @@ internal sealed class Recipes
                 break;
             case "filters":
                 Filters();
+                break;
+            case "filters-zeroed":
+                FiltersZeroed();
                 break;
             default:
                 throw new ArgumentException($"unknown recipe '{_options.Recipe}'");
@@ -146,6 +150,61 @@ internal sealed class Recipes
         var accuracy = _trainer.Fit(smaller, _options.FineTuneEpochs, "filters", FineTuneLearningRate, SlowEpochs);
         var percent = (int)Math.Round(_options.Sparsity * 100);
         Finish(smaller, $"{Name}_filters{percent}", "filters_l1_removed", _options.Sparsity, denseAccuracy, accuracy, removal);
+    }
+
+    /// <summary>
+    /// Prunes the fraction of each convolution's filters with the smallest L1 norm in place (weights and bias, so each
+    /// pruned channel is exactly zero after Relu), fine-tunes with the masks held, and exports the model in its dense
+    /// shapes with the zeros: the file PyTorch's structured pruning would give, which a runtime of dense kernels runs at
+    /// the dense model's cost. The same model with the zero channels taken out is exported beside it, to compare.
+    /// </summary>
+    private void FiltersZeroed()
+    {
+        if (_options.Network != "cnn")
+        {
+            throw new ArgumentException("filters-zeroed follows the channels of a plain chain of convolutions into the first Linear: use --network cnn");
+        }
+
+        var model = DenseModel();
+        var denseAccuracy = _trainer.Accuracy(model);
+        Console.WriteLine($"dense accuracy {denseAccuracy:P2}");
+        var convs = model.modules().OfType<Conv2d>().ToList();
+        var linear = model.modules().OfType<Linear>().First();
+        foreach (var conv in convs)
+        {
+            prune.ln_structured(conv, "weight", _options.Sparsity, 1, 0);
+            prune.bias_with_filters(conv);
+        }
+
+        // The weights that read a pruned channel multiply zero: prune them too, so that the file's zeros say what is left.
+        for (var i = 0; i < convs.Count; i++)
+        {
+            var alive = prune.mask_of(convs[i], "bias")!;
+            if (i + 1 < convs.Count)
+            {
+                prune.custom_from_mask(convs[i + 1], "weight", alive.view(1, -1, 1, 1).expand_as(convs[i + 1].weight));
+            }
+            else
+            {
+                var featuresPerChannel = linear.in_features / convs[i].out_channels;
+                prune.custom_from_mask(linear, "weight", alive.repeat_interleave(featuresPerChannel).view(1, -1).expand_as(linear.weight));
+            }
+        }
+
+        Console.WriteLine($"accuracy before fine-tuning {_trainer.Accuracy(model):P2}");
+        var accuracy = _trainer.Fit(model, _options.FineTuneEpochs, _options.Recipe, FineTuneLearningRate, SlowEpochs, optimizer => prune.step(optimizer, model));
+        foreach (var conv in convs)
+        {
+            prune.remove(conv, "weight");
+            prune.remove(conv, "bias");
+        }
+
+        prune.remove(linear, "weight");
+
+        var percent = (int)Math.Round(_options.Sparsity * 100);
+        var removed = FilterRemoval.remove_zero_filters(model, Network.SampleShape);
+        Finish(model, $"{Name}_filters_zeroed{percent}", "filters_l1_zeroed", _options.Sparsity, denseAccuracy, accuracy, removed);
+        Finish(removed.Model, $"{Name}_filters_zeroed{percent}_removed", "filters_l1_zeroed_removed", _options.Sparsity, denseAccuracy, _trainer.Accuracy(removed.Model), removed);
     }
 
     private void Finish(Sequential model, string name, string method, double? target, double denseAccuracy, double accuracy, FilterRemovalResult? removal)

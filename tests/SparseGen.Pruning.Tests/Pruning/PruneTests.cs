@@ -132,6 +132,45 @@ public sealed class PruneTests
     }
 
     [Fact]
+    public void BiasWithFiltersZeroesThePrunedFiltersChannelsAndKeepsTheirMasksThroughTraining()
+    {
+        torch.manual_seed(4);
+        var conv = nn.Conv2d(2, 4, 3, padding: 1);
+        using (torch.no_grad())
+        {
+            conv.bias!.copy_(torch.tensor(new float[] { 0.5f, -0.25f, 0.75f, 1 }));
+            conv.weight![2].mul_(0.01);
+        }
+
+        prune.ln_structured(conv, "weight", 1L, 1, 0);
+        prune.bias_with_filters(conv);
+
+        Assert.Equal(new float[] { 0.5f, -0.25f, 0, 1 }, Values(conv.bias!));
+        var output = conv.forward(torch.randn(1, 2, 5, 5));
+        Assert.Equal(0f, output[0, 2].abs().max().item<float>());
+
+        var optimizer = torch.optim.Adam(conv.parameters(), 0.1);
+        for (var i = 0; i < 3; i++)
+        {
+            optimizer.zero_grad();
+            conv.forward(torch.randn(1, 2, 5, 5)).square().sum().backward();
+            prune.step(optimizer, conv);
+        }
+
+        Assert.Equal(0f, conv.bias![2].item<float>());
+        Assert.Equal(0f, conv.weight![2].abs().sum().item<float>());
+        Assert.NotEqual(0.5f, conv.bias![0].item<float>());
+    }
+
+    [Fact]
+    public void BiasWithFiltersNeedsPrunedFilters()
+    {
+        var conv = nn.Conv2d(2, 4, 3);
+        var error = Assert.Throws<ArgumentException>(() => prune.bias_with_filters(conv));
+        Assert.Contains("prune its filters first", error.Message);
+    }
+
+    [Fact]
     public void GlobalUnstructuredRanksAcrossLayers()
     {
         var small = LinearWith(new float[] { 0.01f, 0.02f, 0.03f, 0.04f }, 2, 2);
