@@ -6,7 +6,10 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SparseGen.Generator.Emitting;
 using SparseGen.Model;
+using SparseGen.Model.Evaluation;
+using SparseGen.Model.Graph;
 using SparseGen.Model.Passes;
+using SparseGen.Model.Tests.Infrastructure;
 using SparseGen.Generator.Tests.Emitting;
 
 namespace SparseGen.Generator.Tests.EndToEnd;
@@ -60,6 +63,29 @@ public sealed class CommittedModelTests
         Assert.Equal("global_mac_aware_l1_gradual", metadata["sparsegen.pruning.method"]);
         Assert.True(double.Parse(metadata["sparsegen.sparsity.achieved"], System.Globalization.CultureInfo.InvariantCulture) >= 0.85);
         Assert.True(double.Parse(metadata["sparsegen.accuracy"], System.Globalization.CultureInfo.InvariantCulture) >= 0.9);
+    }
+
+    [Fact]
+    public void Filters_zeroed_in_place_leave_only_their_live_channels_and_the_outputs_of_ONNX_Runtime()
+    {
+        const string file = "fashion_cnn_filters_zeroed75.onnx";
+        var bytes = File.ReadAllBytes(Path.Combine(FashionMnistSampleTests.RepositoryRoot(), "benchmarks", "SparseGen.Benchmarks", "models", file));
+        var loaded = ModelLoader.Load(bytes);
+        Assert.True(loaded.Succeeded, loaded.Error?.ToString());
+
+        var optimized = GraphOptimizer.Optimize(loaded.Graph!);
+
+        // 24 of conv1's 32 filters and 48 of conv2's 64 are zero with a zero bias: their channels, the conv2 weights and
+        // the fc1 columns that read them are gone, leaving the graph of the model with them removed.
+        var convs = optimized.Operations.OfType<ConvOperation>().ToList();
+        Assert.Equal(new[] { 8, 16 }, convs.Select(c => c.OutputChannels).ToArray());
+        Assert.Equal(8, convs[1].InputChannelsPerGroup);
+        Assert.Equal(16 * 7 * 7, optimized.Operations.OfType<DenseOperation>().First().InputFeatures);
+
+        const int batch = 3;
+        var random = new Random(11);
+        var input = Enumerable.Range(0, batch * 784).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
+        Close.Assert(OnnxRuntimeOracle.Run(bytes, input, new[] { batch, 1, 28, 28 }), ReferenceEvaluator.Run(optimized, input, batch), "ONNX Runtime");
     }
 
     private static bool IsFloatLiteral(ExpressionSyntax expression)
