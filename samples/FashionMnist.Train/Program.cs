@@ -36,3 +36,9 @@ catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoun
     Console.Error.WriteLine(error.Message);
     return 1;
 }
+catch (ArgumentException error)
+{
+    // A recipe that cannot run with these options (an unknown recipe, a fraction that leaves a layer nothing).
+    Console.Error.WriteLine(error.Message);
+    return 2;
+}

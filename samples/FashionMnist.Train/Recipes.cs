@@ -174,6 +174,10 @@ internal sealed class Recipes
         {
             prune.ln_structured(conv, "weight", _options.Sparsity, 1, 0);
             prune.bias_with_filters(conv);
+            if (prune.mask_of(conv, "bias")!.sum().item<float>() == 0)
+            {
+                throw new ArgumentException($"--sparsity {_options.Sparsity} leaves a convolution of {conv.out_channels} filters none: the model would output a constant. Use a smaller fraction.");
+            }
         }
 
         // The weights that read a pruned channel multiply zero: prune them too, so that the file's zeros say what is left.
