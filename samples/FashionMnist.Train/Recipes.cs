@@ -154,9 +154,10 @@ internal sealed class Recipes
 
     /// <summary>
     /// Prunes the fraction of each convolution's filters with the smallest L1 norm in place (weights and bias, so each
-    /// pruned channel is exactly zero after Relu), fine-tunes with the masks held, and exports the model in its dense
-    /// shapes with the zeros: the file PyTorch's structured pruning would give, which a runtime of dense kernels runs at
-    /// the dense model's cost. The same model with the zero channels taken out is exported beside it, to compare.
+    /// pruned channel is exactly zero after Relu), gradually on the cubic schedule through the first half of the
+    /// fine-tuning like the unstructured recipes, with the weights that read a pruned channel masked too; then exports the
+    /// model in its dense shapes with the zeros: the file PyTorch's structured pruning would give, which a runtime of dense
+    /// kernels runs at the dense model's cost. The same model with the zero channels taken out is exported beside it.
     /// </summary>
     private void FiltersZeroed()
     {
@@ -170,33 +171,56 @@ internal sealed class Recipes
         Console.WriteLine($"dense accuracy {denseAccuracy:P2}");
         var convs = model.modules().OfType<Conv2d>().ToList();
         var linear = model.modules().OfType<Linear>().First();
-        foreach (var conv in convs)
+        var finalPruned = convs.Select(conv => (long)Math.Round(_options.Sparsity * conv.out_channels, MidpointRounding.ToEven)).ToList();
+        if (finalPruned.Zip(convs, (pruned, conv) => pruned >= conv.out_channels).Any(leavesNone => leavesNone))
         {
-            prune.ln_structured(conv, "weight", _options.Sparsity, 1, 0);
-            prune.bias_with_filters(conv);
-            if (prune.mask_of(conv, "bias")!.sum().item<float>() == 0)
+            throw new ArgumentException($"--sparsity {_options.Sparsity} leaves a convolution no filter: the model would output a constant. Use a smaller fraction.");
+        }
+
+        var pruningEpochs = Math.Max(1, _options.FineTuneEpochs / 2);
+        var schedule = new GradualSchedule(0, _options.Sparsity, Start: 0, End: (int)(pruningEpochs * _trainer.StepsPerEpoch), Frequency: 100);
+        var pruned = new long[convs.Count];
+
+        void PruneOnSchedule(long step)
+        {
+            if (!schedule.PrunesAt((int)step))
             {
-                throw new ArgumentException($"--sparsity {_options.Sparsity} leaves a convolution of {conv.out_channels} filters none: the model would output a constant. Use a smaller fraction.");
+                return;
+            }
+
+            for (var i = 0; i < convs.Count; i++)
+            {
+                // Whole filters: the schedule's fraction of the layer's filters, rounded, never past the final count.
+                var target = Math.Min(finalPruned[i], (long)Math.Round(schedule.SparsityAt((int)step) * convs[i].out_channels, MidpointRounding.ToEven));
+                if (target > pruned[i])
+                {
+                    prune.ln_structured(convs[i], "weight", target - pruned[i], 1, 0);
+                    prune.bias_with_filters(convs[i]);
+                    pruned[i] = target;
+                }
+            }
+
+            // The weights that read a pruned channel multiply zero: prune them too, so that the file's zeros say what is left.
+            for (var i = 0; i < convs.Count; i++)
+            {
+                if (prune.mask_of(convs[i], "bias") is not { } alive)
+                {
+                    continue;
+                }
+
+                if (i + 1 < convs.Count)
+                {
+                    prune.custom_from_mask(convs[i + 1], "weight", alive.view(1, -1, 1, 1).expand_as(convs[i + 1].weight));
+                }
+                else
+                {
+                    var featuresPerChannel = linear.in_features / convs[i].out_channels;
+                    prune.custom_from_mask(linear, "weight", alive.repeat_interleave(featuresPerChannel).view(1, -1).expand_as(linear.weight));
+                }
             }
         }
 
-        // The weights that read a pruned channel multiply zero: prune them too, so that the file's zeros say what is left.
-        for (var i = 0; i < convs.Count; i++)
-        {
-            var alive = prune.mask_of(convs[i], "bias")!;
-            if (i + 1 < convs.Count)
-            {
-                prune.custom_from_mask(convs[i + 1], "weight", alive.view(1, -1, 1, 1).expand_as(convs[i + 1].weight));
-            }
-            else
-            {
-                var featuresPerChannel = linear.in_features / convs[i].out_channels;
-                prune.custom_from_mask(linear, "weight", alive.repeat_interleave(featuresPerChannel).view(1, -1).expand_as(linear.weight));
-            }
-        }
-
-        Console.WriteLine($"accuracy before fine-tuning {_trainer.Accuracy(model):P2}");
-        var accuracy = _trainer.Fit(model, _options.FineTuneEpochs, _options.Recipe, FineTuneLearningRate, SlowEpochs, optimizer => prune.step(optimizer, model));
+        var accuracy = _trainer.Fit(model, _options.FineTuneEpochs, _options.Recipe, FineTuneLearningRate, SlowEpochs, optimizer => prune.step(optimizer, model), PruneOnSchedule);
         foreach (var conv in convs)
         {
             prune.remove(conv, "weight");
@@ -204,11 +228,10 @@ internal sealed class Recipes
         }
 
         prune.remove(linear, "weight");
-
         var percent = (int)Math.Round(_options.Sparsity * 100);
         var removed = FilterRemoval.remove_zero_filters(model, Network.SampleShape);
-        Finish(model, $"{Name}_filters_zeroed{percent}", "filters_l1_zeroed", _options.Sparsity, denseAccuracy, accuracy, removed);
-        Finish(removed.Model, $"{Name}_filters_zeroed{percent}_removed", "filters_l1_zeroed_removed", _options.Sparsity, denseAccuracy, _trainer.Accuracy(removed.Model), removed);
+        Finish(model, $"{Name}_filters_zeroed{percent}", "filters_l1_zeroed_gradual", _options.Sparsity, denseAccuracy, accuracy, removed);
+        Finish(removed.Model, $"{Name}_filters_zeroed{percent}_removed", "filters_l1_zeroed_gradual_removed", _options.Sparsity, denseAccuracy, _trainer.Accuracy(removed.Model), removed);
     }
 
     private void Finish(Sequential model, string name, string method, double? target, double denseAccuracy, double accuracy, FilterRemovalResult? removal)
