@@ -90,17 +90,30 @@ internal sealed class Recipes
         return model;
     }
 
+    /// <summary>The dense model from its checkpoint and its test accuracy, printed: where every pruning recipe starts.</summary>
+    private (Sequential Model, double Accuracy) DenseModelAndAccuracy()
+    {
+        var model = DenseModel();
+        var accuracy = _trainer.Accuracy(model);
+        Console.WriteLine($"dense accuracy {accuracy:P2}");
+        return (model, accuracy);
+    }
+
+    /// <summary>Zhu &amp; Gupta's cubic schedule to --sparsity, pruning every 100 steps through the first half of the fine-tuning.</summary>
+    private GradualSchedule GradualToTarget()
+    {
+        var pruningEpochs = Math.Max(1, _options.FineTuneEpochs / 2);
+        return new GradualSchedule(0, _options.Sparsity, Start: 0, End: (int)(pruningEpochs * _trainer.StepsPerEpoch), Frequency: 100);
+    }
+
     /// <summary>
     /// Gradual magnitude pruning (Zhu &amp; Gupta's cubic schedule) during the first half of the fine-tuning,
     /// every 100 steps, by plain global magnitude or MAC-aware; then fine-tuning at the final sparsity.
     /// </summary>
     private void Unstructured()
     {
-        var model = DenseModel();
-        var denseAccuracy = _trainer.Accuracy(model);
-        Console.WriteLine($"dense accuracy {denseAccuracy:P2}");
-        var pruningEpochs = Math.Max(1, _options.FineTuneEpochs / 2);
-        var schedule = new GradualSchedule(0, _options.Sparsity, Start: 0, End: (int)(pruningEpochs * _trainer.StepsPerEpoch), Frequency: 100);
+        var (model, denseAccuracy) = DenseModelAndAccuracy();
+        var schedule = GradualToTarget();
         var macAware = _options.Recipe == "mac-aware";
         var weights = prune.weights_of(model);
 
@@ -136,9 +149,7 @@ internal sealed class Recipes
     /// <summary>Removes the fraction of each convolution's filters with the smallest L1 norm, then fine-tunes the smaller model.</summary>
     private void Filters()
     {
-        var model = DenseModel();
-        var denseAccuracy = _trainer.Accuracy(model);
-        Console.WriteLine($"dense accuracy {denseAccuracy:P2}");
+        var (model, denseAccuracy) = DenseModelAndAccuracy();
         var removal = FilterRemoval.remove_filters_by_l1(model, _options.Sparsity, Network.SampleShape);
         foreach (var layer in removal.Layers)
         {
@@ -166,9 +177,7 @@ internal sealed class Recipes
             throw new ArgumentException("filters-zeroed follows the channels of a plain chain of convolutions into the first Linear: use --network cnn");
         }
 
-        var model = DenseModel();
-        var denseAccuracy = _trainer.Accuracy(model);
-        Console.WriteLine($"dense accuracy {denseAccuracy:P2}");
+        var (model, denseAccuracy) = DenseModelAndAccuracy();
         var convs = model.modules().OfType<Conv2d>().ToList();
         var linear = model.modules().OfType<Linear>().First();
         var finalPruned = convs.Select(conv => (long)Math.Round(_options.Sparsity * conv.out_channels, MidpointRounding.ToEven)).ToList();
@@ -177,8 +186,7 @@ internal sealed class Recipes
             throw new ArgumentException($"--sparsity {_options.Sparsity} leaves a convolution no filter: the model would output a constant. Use a smaller fraction.");
         }
 
-        var pruningEpochs = Math.Max(1, _options.FineTuneEpochs / 2);
-        var schedule = new GradualSchedule(0, _options.Sparsity, Start: 0, End: (int)(pruningEpochs * _trainer.StepsPerEpoch), Frequency: 100);
+        var schedule = GradualToTarget();
         var pruned = new long[convs.Count];
 
         void PruneOnSchedule(long step)
@@ -188,6 +196,7 @@ internal sealed class Recipes
                 return;
             }
 
+            var prunedNow = new List<int>();
             for (var i = 0; i < convs.Count; i++)
             {
                 // Whole filters: the schedule's fraction of the layer's filters, rounded, never past the final count.
@@ -197,17 +206,15 @@ internal sealed class Recipes
                     prune.ln_structured(convs[i], "weight", target - pruned[i], 1, 0);
                     prune.bias_with_filters(convs[i]);
                     pruned[i] = target;
+                    prunedNow.Add(i);
                 }
             }
 
-            // The weights that read a pruned channel multiply zero: prune them too, so that the file's zeros say what is left.
-            for (var i = 0; i < convs.Count; i++)
+            // The weights that read a channel pruned now multiply zero: prune them too (after every layer has chosen its
+            // filters), so that the file's zeros say what is left.
+            foreach (var i in prunedNow)
             {
-                if (prune.mask_of(convs[i], "bias") is not { } alive)
-                {
-                    continue;
-                }
-
+                var alive = prune.mask_of(convs[i], "bias")!;
                 if (i + 1 < convs.Count)
                 {
                     prune.custom_from_mask(convs[i + 1], "weight", alive.view(1, -1, 1, 1).expand_as(convs[i + 1].weight));
