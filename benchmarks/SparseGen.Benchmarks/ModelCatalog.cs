@@ -42,7 +42,8 @@ internal static class ModelCatalog
     private static readonly Dictionary<string, BenchmarkModel> Models = Create().ToDictionary(m => m.Name);
 
     /// <summary>
-    /// The models of the latency and throughput benchmarks: the dense and trained 90 % CNNs, the CNN with 75 % of its
+    /// The models of the latency and throughput benchmarks: the dense and trained 90 % CNNs, the MAC-aware 90 % CNN pruned in
+    /// blocks of 16 channels, the CNN with 75 % of its
     /// filters zeroed and the same with them removed (what a runtime of dense kernels needs to gain from them), the fixtures.
     /// </summary>
     public static IEnumerable<string> MainModels
@@ -53,6 +54,7 @@ internal static class ModelCatalog
 #if SPARSEGEN_TRAINED_CNN90
             yield return nameof(TrainedCnn90);
 #endif
+            yield return nameof(MacAwareBlocksCnn);
             yield return nameof(FiltersZeroedCnn);
             yield return nameof(FiltersRemovedCnn);
             yield return nameof(ResNet80);
@@ -86,6 +88,7 @@ internal static class ModelCatalog
 #if SPARSEGEN_TRAINED_CNN90
         yield return new(nameof(TrainedCnn90), "CNN trained to 90 %", TrainedCnn90.File, TrainedCnn90.Predict, TrainedCnn90.Predict, TrainedCnn90.PredictBatch, TrainedCnn90.InputLength, TrainedCnn90.OutputLength, TrainedCnn90.InputShape.ToArray(), TrainedCnn90.SparseMacs, TrainedCnn90.DenseMacs);
 #endif
+        yield return new(nameof(MacAwareBlocksCnn), "CNN, MAC-aware 90 % in 16-channel blocks", MacAwareBlocksCnn.File, MacAwareBlocksCnn.Predict, MacAwareBlocksCnn.Predict, MacAwareBlocksCnn.PredictBatch, MacAwareBlocksCnn.InputLength, MacAwareBlocksCnn.OutputLength, MacAwareBlocksCnn.InputShape.ToArray(), MacAwareBlocksCnn.SparseMacs, MacAwareBlocksCnn.DenseMacs);
         yield return new(nameof(FiltersZeroedCnn), "CNN, 75 % of filters zeroed", FiltersZeroedCnn.File, FiltersZeroedCnn.Predict, FiltersZeroedCnn.Predict, FiltersZeroedCnn.PredictBatch, FiltersZeroedCnn.InputLength, FiltersZeroedCnn.OutputLength, FiltersZeroedCnn.InputShape.ToArray(), FiltersZeroedCnn.SparseMacs, FiltersZeroedCnn.DenseMacs);
         yield return new(nameof(FiltersRemovedCnn), "the same, zero filters removed", FiltersRemovedCnn.File, FiltersRemovedCnn.Predict, FiltersRemovedCnn.Predict, FiltersRemovedCnn.PredictBatch, FiltersRemovedCnn.InputLength, FiltersRemovedCnn.OutputLength, FiltersRemovedCnn.InputShape.ToArray(), FiltersRemovedCnn.SparseMacs, FiltersRemovedCnn.DenseMacs);
         yield return new(nameof(ResNet80), "ResNet, 80 % pruned", ResNet80.File, ResNet80.Predict, ResNet80.Predict, ResNet80.PredictBatch, ResNet80.InputLength, ResNet80.OutputLength, ResNet80.InputShape.ToArray(), ResNet80.SparseMacs, ResNet80.DenseMacs);

@@ -36,6 +36,17 @@ internal static partial class FiltersZeroedCnn
     public const string File = "models/fashion_cnn_filters_zeroed75.onnx";
 }
 
+/// <summary>
+/// The Fashion-MNIST CNN pruned to 90 % of its MACs by samples/FashionMnist.Train with the MAC-aware allocation in blocks of
+/// 16 output channels (<c>mac-aware --block 16</c>): each layer loses what the MAC-aware ranking gives it, as whole vectors
+/// of 16 channels (or outputs) at one input and kernel position.
+/// </summary>
+[SparseModel(File)]
+internal static partial class MacAwareBlocksCnn
+{
+    public const string File = "models/fashion_cnn_mac_aware90_blocks16.onnx";
+}
+
 /// <summary>The same model with the zero channels taken out (FilterRemoval.remove_zero_filters): a smaller dense CNN.</summary>
 [SparseModel(File)]
 internal static partial class FiltersRemovedCnn

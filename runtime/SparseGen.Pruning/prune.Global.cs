@@ -46,9 +46,52 @@ public static partial class prune
     /// <param name="input_shape">One sample's shape, e.g. [1, 28, 28], to find each convolution's output size.</param>
     public static void global_mac_aware(nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, double amount, long[] input_shape)
     {
-        var fraction = Amount.Fraction(amount);
-        var layers = MacCounter.Layers(model, input_shape);
         using var scope = NewDisposeScope();
+        var layers = MacCounter.Layers(model, input_shape);
+        var pruned = MacAwareRanking(layers, Amount.Fraction(amount));
+        if (pruned is null)
+        {
+            return;
+        }
+
+        long offset = 0;
+        foreach (var layer in layers)
+        {
+            var size = layer.Weight.numel();
+            var keep = pruned.slice(0, offset, offset + size, 1).logical_not().to(layer.Weight.dtype).reshape(layer.Weight.shape);
+            Combine(layer.Module, "weight", keep);
+            offset += size;
+        }
+    }
+
+    /// <summary>
+    /// The MAC-aware allocation without pruning anything: for each Conv2d and Linear of <paramref name="model"/>, the
+    /// fraction of its weights that are zero after <see cref="global_mac_aware"/> with these arguments would have run
+    /// (those pruned already included). For pruning at a coarser grain (<see cref="block_structured"/>) in the
+    /// proportions the MAC-aware ranking gives each layer.
+    /// </summary>
+    public static IReadOnlyList<(nn.Module module, double sparsity)> mac_aware_sparsities(nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, double amount, long[] input_shape)
+    {
+        using var scope = NewDisposeScope();
+        var layers = MacCounter.Layers(model, input_shape);
+        var pruned = MacAwareRanking(layers, Amount.Fraction(amount));
+        var sparsities = new List<(nn.Module, double)>();
+        long offset = 0;
+        foreach (var layer in layers)
+        {
+            var size = layer.Weight.numel();
+            var dead = AliveMask(layer.Module, "weight", layer.Weight).flatten().logical_not();
+            var zero = pruned is null ? dead : dead.logical_or(pruned.slice(0, offset, offset + size, 1));
+            sparsities.Add((layer.Module, zero.sum().item<long>() / (double)size));
+            offset += size;
+        }
+
+        return sparsities;
+    }
+
+    /// <summary>The live weights (all layers' weights flattened end to end) that MAC-aware pruning takes; null when none.</summary>
+    private static Tensor? MacAwareRanking(IReadOnlyList<WeightedLayer> layers, Amount fraction)
+    {
         var scores = new List<Tensor>();
         var costs = new List<Tensor>();
         var alive = new List<Tensor>();
@@ -71,7 +114,7 @@ public static partial class prune
         var budget = fraction.Of((long)Math.Round(liveMacs));
         if (budget == 0)
         {
-            return;
+            return null;
         }
 
         var order = cat(scores).index_select(0, candidates).argsort();
@@ -80,15 +123,7 @@ public static partial class prune
         count = Math.Min(count, order.shape[0]);
         var pruned = zeros(allAlive.shape[0], dtype: ScalarType.Bool);
         pruned.index_fill_(0, candidates.index_select(0, order.slice(0, 0, count, 1)), true);
-
-        long offset = 0;
-        foreach (var layer in layers)
-        {
-            var size = layer.Weight.numel();
-            var keep = pruned.slice(0, offset, offset + size, 1).logical_not().to(layer.Weight.dtype).reshape(layer.Weight.shape);
-            Combine(layer.Module, "weight", keep);
-            offset += size;
-        }
+        return pruned;
     }
 
     private static void GlobalUnstructured(List<(nn.Module module, string name)> parameters, Amount amount, IReadOnlyList<Tensor>? importanceScores)

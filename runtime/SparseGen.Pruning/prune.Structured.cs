@@ -76,6 +76,60 @@ public static partial class prune
         Combine(module, name, keep);
     }
 
+    /// <summary>
+    /// Block sparsity along the outputs: prunes whole blocks of <paramref name="block_size"/> consecutive outputs (a
+    /// Conv2d's filters, a Linear's outputs) at one input (and kernel position), those with the smallest L2 norm first,
+    /// until at least the fraction <paramref name="sparsity"/> of the weight's entries is zero (those pruned already
+    /// count). Blocks of 16 are a 512-bit vector of output channels, what SparseGen's channels-in-lanes and block kernels
+    /// multiply at once: a pruned block is a vector multiply-add the generated code does not perform, where scattered
+    /// zeros leave most vectors partly live. A weight whose outputs are not a multiple of the block ends with one shorter block.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">the block is empty or the sparsity is not a fraction from 0 to 1.</exception>
+    public static void block_structured(nn.Module module, string name, double sparsity, long block_size)
+    {
+        if (block_size < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(block_size), block_size, "a block holds at least one output: 16 is a 512-bit vector of output channels");
+        }
+
+        if (sparsity is < 0 or > 1 || double.IsNaN(sparsity))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sparsity), sparsity, "the share of the weight's entries to leave at zero, from 0 to 1");
+        }
+
+        using var scope = NewDisposeScope();
+        var weight = PruningMasks.Parameter(module, name);
+        var alive = AliveMask(module, name, weight);
+        var outputs = weight.shape[0];
+        var groups = (outputs + block_size - 1) / block_size;
+        var rest = weight.numel() / outputs;
+
+        // [O, rest] -> [groups, block, rest], the missing outputs of a short last block as dead zeros.
+        var padding = groups * block_size - outputs;
+        Tensor Blocks(Tensor t)
+        {
+            var flat = t.reshape(outputs, rest);
+            return (padding == 0 ? flat : cat(new[] { flat, zeros(padding, rest, dtype: t.dtype) })).reshape(groups, block_size, rest);
+        }
+
+        var liveCounts = Blocks(alive).sum(1).flatten();
+        var norms = Blocks(weight.detach().mul(alive).square()).sum(1).flatten();
+        var toPrune = (long)Math.Ceiling((sparsity * weight.numel()) - 1e-9) - (weight.numel() - (long)Math.Round(alive.sum().item<float>()));
+        if (toPrune <= 0)
+        {
+            return;
+        }
+
+        var liveBlocks = liveCounts.gt(0).nonzero().flatten();
+        var order = norms.index_select(0, liveBlocks).argsort();
+        var removed = liveCounts.index_select(0, liveBlocks).index_select(0, order).cumsum(0);
+        var take = Math.Min(removed.lt((double)toPrune).sum().item<long>() + 1, order.shape[0]); // the block that reaches the count goes too
+        var keepBlocks = ones(groups * rest, dtype: weight.dtype);
+        keepBlocks.index_fill_(0, liveBlocks.index_select(0, order.slice(0, 0, take, 1)), 0);
+        var keep = keepBlocks.reshape(groups, 1, rest).expand(groups, block_size, rest).reshape(groups * block_size, rest).slice(0, 0, outputs, 1);
+        Combine(module, name, keep.reshape(weight.shape).contiguous());
+    }
+
     private static void LnStructured(nn.Module module, string name, Amount amount, double n, long dim)
     {
         using var scope = NewDisposeScope();

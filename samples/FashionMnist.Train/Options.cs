@@ -6,7 +6,7 @@ using System.IO;
 namespace FashionMnist.Train;
 
 /// <summary>The command line: a recipe name, then <c>--name value</c> pairs.</summary>
-internal sealed record Options(string Recipe, string Network, string OutputFolder, string? DataFolder, int Epochs, int FineTuneEpochs, double Sparsity, long Seed, int Threads)
+internal sealed record Options(string Recipe, string Network, string OutputFolder, string? DataFolder, int Epochs, int FineTuneEpochs, double Sparsity, long Seed, int Threads, int Block)
 {
     public const string Usage = """
         usage: dotnet run -c Release --project samples/FashionMnist.Train -- <recipe> [options]
@@ -33,6 +33,9 @@ internal sealed record Options(string Recipe, string Network, string OutputFolde
           --data DIR         Fashion-MNIST IDX folder [$SPARSEGEN_FASHION_MNIST or /usr/share/datasets/fashion-mnist]
           --seed N           random seed [1]
           --threads N        TorchSharp intra-op threads [all cores]
+          --block B          mac-aware: prune blocks of B consecutive output channels at one input and kernel
+                             position together (16: a 512-bit vector of channels, which the generated code
+                             skips whole) [1: single weights]
         """;
 
     public static Options Parse(string[] args)
@@ -62,7 +65,8 @@ internal sealed record Options(string Recipe, string Network, string OutputFolde
             int.Parse(Take(values, "fine-tune", "8"), CultureInfo.InvariantCulture),
             double.Parse(Take(values, "sparsity", args[0] == "filters" ? "0.5" : args[0] == "filters-zeroed" ? "0.75" : "0.9"), CultureInfo.InvariantCulture),
             long.Parse(Take(values, "seed", "1"), CultureInfo.InvariantCulture),
-            int.Parse(Take(values, "threads", "0"), CultureInfo.InvariantCulture));
+            int.Parse(Take(values, "threads", "0"), CultureInfo.InvariantCulture),
+            int.Parse(Take(values, "block", "1"), CultureInfo.InvariantCulture));
         if (values.Count > 0)
         {
             throw new ArgumentException($"Unknown option --{string.Join(", --", values.Keys)}.");
@@ -71,6 +75,16 @@ internal sealed record Options(string Recipe, string Network, string OutputFolde
         if (options.Sparsity is <= 0 or >= 1 && options.Recipe != "dense")
         {
             throw new ArgumentException($"--sparsity {options.Sparsity} is not a fraction between 0 and 1.");
+        }
+
+        if (options.Block < 1)
+        {
+            throw new ArgumentException($"--block {options.Block}: a block holds at least one weight (1 prunes single weights, 16 a 512-bit vector of channels).");
+        }
+
+        if (options.Block > 1 && options.Recipe != "mac-aware")
+        {
+            throw new ArgumentException($"--block applies to the mac-aware recipe, not '{options.Recipe}'.");
         }
 
         return options;

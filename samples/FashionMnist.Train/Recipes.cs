@@ -108,7 +108,8 @@ internal sealed class Recipes
 
     /// <summary>
     /// Gradual magnitude pruning (Zhu &amp; Gupta's cubic schedule) during the first half of the fine-tuning,
-    /// every 100 steps, by plain global magnitude or MAC-aware; then fine-tuning at the final sparsity.
+    /// every 100 steps, by plain global magnitude or MAC-aware (with --block B, in blocks of B output channels at each
+    /// layer's MAC-aware share); then fine-tuning at the final sparsity.
     /// </summary>
     private void Unstructured()
     {
@@ -117,8 +118,30 @@ internal sealed class Recipes
         var macAware = _options.Recipe == "mac-aware";
         var weights = prune.weights_of(model);
 
+        // In blocks, each layer's share comes from the MAC-aware ranking of the dense model at the final sparsity, and
+        // the schedule scales it: ranking single weights again at every step would hand a layer the small weights that
+        // every kept block holds, and whole blocks would go for them. The first and the last layer keep single weights:
+        // the first convolution reads one channel, so a block is one kernel tap of 16 filters, and the classifier has
+        // fewer outputs than a block, so a block is an input feature for every class; both hold few of the MACs.
+        var blockShares = _options.Block > 1 ? prune.mac_aware_sparsities(model, _options.Sparsity, Network.SampleShape) : null;
+        var firstAndLast = blockShares is null ? Array.Empty<nn.Module>() : new[] { blockShares[0].module, blockShares[^1].module };
+
         void PruneOnSchedule(long step)
         {
+            if (blockShares is not null)
+            {
+                if (schedule.PrunesAt((int)step))
+                {
+                    var progress = schedule.SparsityAt((int)step) / _options.Sparsity;
+                    foreach (var (module, share) in blockShares)
+                    {
+                        prune.block_structured(module, "weight", share * progress, firstAndLast.Contains(module) ? 1 : _options.Block);
+                    }
+                }
+
+                return;
+            }
+
             var amount = schedule.AmountAt((int)step);
             if (amount <= 0)
             {
@@ -142,8 +165,9 @@ internal sealed class Recipes
         }
 
         var percent = (int)Math.Round(_options.Sparsity * 100);
-        var method = macAware ? "global_mac_aware_l1_gradual" : "global_unstructured_l1_gradual";
-        Finish(model, $"{Name}_{(macAware ? "mac_aware" : "global")}{percent}", method, _options.Sparsity, denseAccuracy, accuracy, null);
+        var blocks = _options.Block > 1 ? $"_blocks{_options.Block}" : "";
+        var method = macAware ? (_options.Block > 1 ? $"mac_aware_allocation_blocks{_options.Block}_l2_gradual" : "global_mac_aware_l1_gradual") : "global_unstructured_l1_gradual";
+        Finish(model, $"{Name}_{(macAware ? "mac_aware" : "global")}{percent}{blocks}", method, _options.Sparsity, denseAccuracy, accuracy, null);
     }
 
     /// <summary>Removes the fraction of each convolution's filters with the smallest L1 norm, then fine-tunes the smaller model.</summary>

@@ -35,9 +35,10 @@ internal static class BatchLanesEmitter
             {
                 case DenseOperation dense:
                     // Tables go into the class before the method that reads them.
-                    var rows = plan.StrategyOf(dense) == LayerStrategy.DenseSimd ? null : CompressedRows.Declare(context, dense);
+                    var blocks = plan.StrategyOf(dense) == LayerStrategy.SparseBlocks ? SparseBlocks.Declare(context, dense) : null;
+                    var rows = plan.StrategyOf(dense) is LayerStrategy.DenseSimd or LayerStrategy.SparseBlocks ? null : CompressedRows.Declare(context, dense);
                     WriteMethod(kernels, name, "Layer " + Literals.Int(summary.Number) + " (" + Literals.Comment(summary.Title) + ") for a group of samples in lanes.", writer =>
-                        WriteDense(writer, context, dense, rows, layout.Offsets[dense.Input], layout.Offsets[dense.Output]));
+                        WriteDense(writer, context, dense, rows, blocks, layout.Offsets[dense.Input], layout.Offsets[dense.Output]));
                     break;
                 case ActivationOperation activation:
                     WriteMethod(kernels, name, "Layer " + Literals.Int(summary.Number) + " (" + Literals.Comment(summary.Title) + ") for a group of samples in lanes, in place.", writer =>
@@ -87,13 +88,17 @@ internal static class BatchLanesEmitter
         members.Line();
     }
 
-    private static void WriteDense(SourceWriter writer, LayerContext layer, DenseOperation dense, CompressedRows? rows, int inputOffset, int outputOffset)
+    private static void WriteDense(SourceWriter writer, LayerContext layer, DenseOperation dense, CompressedRows? rows, SparseBlocks? blocks, int inputOffset, int outputOffset)
     {
         writer.Statement("ref float x = ref " + Add + "(ref " + Reference + "(group), " + Literals.Int(inputOffset) + ");");
         writer.Statement("ref float y = ref " + Add + "(ref " + Reference + "(group), " + Literals.Int(outputOffset) + ");");
         using (writer.Block("for (int lane = 0; lane < chunks * lanes.Count; lane += lanes.Count)"))
         {
-            if (rows is null)
+            if (blocks is not null)
+            {
+                Blocks(writer, layer, dense, blocks);
+            }
+            else if (rows is null)
             {
                 DenseTable(writer, layer, dense);
             }
@@ -178,6 +183,67 @@ internal static class BatchLanesEmitter
         static string Term(string sum, string at) =>
             sum + " = lanes.Add(" + sum + ", lanes.Multiply(lanes.Splat(" + Add + "(ref weights, " + at + ")), lanes.Load(ref x, " + Add + "(ref columns, " + at + ") * "
             + Literals.Int(BatchSection.MaxGroup) + " + lane)));";
+    }
+
+    /// <summary>
+    /// The block kernel's tables, one lane (output) at a time: its block's live vectors in order, vector j into partial sum
+    /// j mod 4 (the last n mod 4 into the first), each a fused multiply-add of the input's samples by the output's weight,
+    /// then (s0 + s1) + (s2 + s3), as <see cref="SparseBlocksKernelEmitter"/> sums each lane.
+    /// </summary>
+    private static void Blocks(SourceWriter writer, LayerContext layer, DenseOperation dense, SparseBlocks blocks)
+    {
+        if (blocks.HasBias)
+        {
+            writer.Statement("ref float bias = ref " + Reference + "(" + layer.TableName("Bias") + ");");
+        }
+
+        var start = blocks.HasBias ? "lanes.Splat(" + Add + "(ref bias, slot))" : "lanes.Splat(0f)";
+        writer.Statement("ref int outputs = ref " + Reference + "(" + layer.TableName("Outputs") + ");");
+        if (blocks.Vectors > 0)
+        {
+            writer.Statement("ref float weights = ref " + Reference + "(" + layer.TableName("Weights") + ");");
+            writer.Statement("ref int columns = ref " + Reference + "(" + layer.TableName("Columns") + ");");
+            writer.Statement("ref int starts = ref " + Reference + "(" + layer.TableName("Starts") + ");");
+        }
+
+        using (writer.Block(ConvKernelEmitter.Loop("slot", 0, blocks.Lanes)))
+        {
+            writer.Statement("int m = " + Add + "(ref outputs, slot);");
+            using (writer.Block("if (m < 0)"))
+            {
+                writer.Statement("continue;");
+            }
+
+            writer.Statement("V s0 = " + start + ";");
+            if (blocks.Vectors == 0)
+            {
+                writer.Statement("lanes.Store(" + Activated(dense, "s0") + ", ref y, m * " + Literals.Int(BatchSection.MaxGroup) + " + lane);");
+                return;
+            }
+
+            writer.Statement("V s1 = lanes.Splat(0f), s2 = lanes.Splat(0f), s3 = lanes.Splat(0f);");
+            writer.Statement("int n = " + Add + "(ref starts, slot >> 4), end = " + Add + "(ref starts, (slot >> 4) + 1);");
+            writer.Statement("ref float output = ref " + Add + "(ref weights, slot & 15);");
+            using (writer.Block("for (; n <= end - 4; n += 4)"))
+            {
+                for (var j = 0; j < 4; j++)
+                {
+                    writer.Statement(Term("s" + Literals.Int(j), j == 0 ? "n" : "n + " + Literals.Int(j)));
+                }
+            }
+
+            using (writer.Block("for (; n < end; n++)"))
+            {
+                writer.Statement(Term("s0", "n"));
+            }
+
+            writer.Statement("V sum = lanes.Add(lanes.Add(s0, s1), lanes.Add(s2, s3));");
+            writer.Statement("lanes.Store(" + Activated(dense, "sum") + ", ref y, m * " + Literals.Int(BatchSection.MaxGroup) + " + lane);");
+        }
+
+        static string Term(string sum, string at) =>
+            sum + " = lanes.MultiplyAdd(lanes.Load(ref x, " + Add + "(ref columns, " + at + ") * " + Literals.Int(BatchSection.MaxGroup) + " + lane), lanes.Splat(" + Add + "(ref output, ("
+            + at + ") * " + Literals.Int(OutputBlocks.Size) + ")), " + sum + ");";
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ internal static class ConvKernelEmitter
 {
     public static void Emit(LayerContext layer, ConvOperation conv)
     {
-        if (layer.Plan.StrategyOf(conv) == LayerStrategy.SimdChannels)
+        if (layer.Plan.StrategyOf(conv) is LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks)
         {
             SimdChannelsConvKernelEmitter.Emit(layer, conv);
             return;

@@ -365,6 +365,20 @@ internal static class CpuEmitter
             writer.Line("internal static int AlignedStart(float[] array) =>");
             writer.Line("    (int)((" + Literals.Int(BufferPlan.AlignmentBytes) + " - (global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array)) & " + mask + ")) & " + mask + ") / sizeof(float);");
             writer.Line();
+            if (kernels.UsesAlignedTables)
+            {
+                writer.Line("/// <summary>A copy of <paramref name=\"data\"/> from the first 64-byte boundary of a pinned array (<see cref=\"AlignedStart\"/>).</summary>");
+                writer.Line("private static float[] AlignedCopy(global::System.ReadOnlySpan<float> data)");
+                using (writer.Block())
+                {
+                    writer.Line("float[] array = NewAlignedArray(data.Length);");
+                    writer.Line("data.CopyTo(global::System.MemoryExtensions.AsSpan(array, AlignedStart(array)));");
+                    writer.Line("return array;");
+                }
+
+                writer.Line();
+            }
+
             writer.Line("/// <summary>The arena in <paramref name=\"array\"/> (<see cref=\"ArenaArray\"/>).</summary>");
             writer.Line("internal static global::System.Span<float> Arena(float[] array) => new global::System.Span<float>(array, AlignedStart(array), ArenaLength);");
             writer.Line();

@@ -19,6 +19,12 @@ internal static class DenseKernelEmitter
             return;
         }
 
+        if (layer.Plan.StrategyOf(dense) == LayerStrategy.SparseBlocks)
+        {
+            SparseBlocksKernelEmitter.Emit(layer, dense);
+            return;
+        }
+
         int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
         var rows = layer.LengthOf(dense.Output) / outFeatures;
         var locals = new[] { layer.SpanLocal("x", dense.Input), layer.SpanLocal("y", dense.Output) };

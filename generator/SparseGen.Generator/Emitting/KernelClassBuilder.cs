@@ -96,6 +96,25 @@ internal sealed class KernelClassBuilder
     public void FloatTable(string name, IReadOnlyList<float> values) =>
         Table(name, "float", values.Select(Literals.Float).ToList());
 
+    /// <summary>
+    /// A static table of floats whose kernels load whole 16-float vectors from it: the constant data (static data is
+    /// aligned only to its element) copied once, when the class is first used, to a 64-byte boundary of a pinned array,
+    /// so that no vector load splits a cache line. Read as a span like <see cref="FloatTable"/>.
+    /// </summary>
+    public void AlignedFloatTable(string name, IReadOnlyList<float> values)
+    {
+        Table(name + "Data", "float", values.Select(Literals.Float).ToList());
+        _tables.Add(name);
+        UsesAlignedTables = true;
+        Members.Line("private static readonly float[] s_" + name + " = AlignedCopy(" + name + "Data);");
+        Members.Line();
+        Members.Line($"private static global::System.ReadOnlySpan<float> {name} => new global::System.ReadOnlySpan<float>(s_{name}, AlignedStart(s_{name}), {Literals.Int(values.Count)});");
+        Members.Line();
+    }
+
+    /// <summary>Whether some table is an aligned copy (<see cref="AlignedFloatTable"/>): the class then has <c>AlignedCopy</c>.</summary>
+    public bool UsesAlignedTables { get; private set; }
+
     public void IntTable(string name, IReadOnlyList<int> values) =>
         Table(name, "int", values.Select(Literals.Int).ToList());
 

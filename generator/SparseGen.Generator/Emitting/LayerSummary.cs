@@ -57,6 +57,8 @@ internal sealed class LayerSummary
                 LayerStrategy.DenseSimd => "dense SIMD",
                 LayerStrategy.SparseRows => "sparse rows",
                 LayerStrategy.SimdChannels => "SIMD channels",
+                LayerStrategy.SimdChannelBlocks => "SIMD channel blocks",
+                LayerStrategy.SparseBlocks => "sparse blocks",
                 _ => op is BatchNormOperation ? "unrolled" : plan.IsFusedAway(op) ? "fused into conv" : "",
             };
             var title = "Layer " + Literals.Int(index + 1) + " · " + Operation(op, graph);

@@ -14,12 +14,14 @@ namespace SparseGen.Generator.Emitting;
 /// broadcast from the zero-bordered planes: P multiply-adds for one vector load and P scalar loads,
 /// which never split a cache line, where the pixel-lanes kernel pays a vector load per multiply-add.
 /// The tile's P vectors (pixels × channels) go to the channel planes of the output through a small
-/// scratch block. Kernel positions whose weights are zero in every channel are left out.
+/// scratch block. Kernel positions whose weights are zero in every channel are left out. As
+/// <see cref="LayerStrategy.SimdChannelBlocks"/> the table holds only the 16-channel vectors with a nonzero weight,
+/// each block's list with the input offset of every vector, so weights pruned in blocks of channels cost nothing.
 /// </summary>
 internal static class SimdChannelsConvKernelEmitter
 {
     /// <summary>Output channels per block of the weight table: the widest lanes, so every narrower width reads whole vectors.</summary>
-    internal const int Block = 16;
+    internal const int Block = OutputBlocks.Size;
 
     public static void Emit(LayerContext layer, ConvOperation conv)
     {
@@ -33,30 +35,34 @@ internal static class SimdChannelsConvKernelEmitter
         var windows = shape.Windows;
         var windowOffsets = windows.Select(k => g.SimdOffset(new ConvTap(0f, 0, 0, k, 0, 0, 0, 0, 0))).ToList();
 
-        var blocks = (conv.OutputChannels + Block - 1) / Block;
         var inputs = conv.InputChannelsPerGroup;
-        var table = new float[(long)blocks * inputs * windows.Count * Block];
-        var kernelArea = conv.KernelHeight * conv.KernelWidth;
-        for (var m = 0; m < conv.OutputChannels; m++)
+        // As channel blocks, the lanes hold the channels of OutputBlocks' partition (slots); otherwise channel m is lane m.
+        var slots = layer.Plan.StrategyOf(conv) == LayerStrategy.SimdChannelBlocks ? OutputBlocks.Of(conv.Weight).Slots : null;
+        var (table, offsets, starts) = slots is not null
+            ? LiveVectors(conv, slots, windows, windowOffsets, channelStride)
+            : (AllVectors(conv, windows), (int[]?)null, (int[]?)null);
+        var lanesTotal = slots?.Count ?? conv.OutputChannels;
+        var bias = new float[(lanesTotal + Block - 1) / Block * Block];
+        for (var lane = 0; lane < lanesTotal && conv.Bias is not null; lane++)
         {
-            for (var c = 0; c < inputs; c++)
-            {
-                for (var w = 0; w < windows.Count; w++)
-                {
-                    table[((((long)(m / Block) * inputs) + c) * windows.Count + w) * Block + (m % Block)] = conv.Weight.Data[(((long)m * inputs) + c) * kernelArea + windows[w]];
-                }
-            }
+            var channel = slots is null ? lane : slots[lane];
+            bias[lane] = channel >= 0 ? conv.Bias[channel] : 0f;
         }
 
-        var bias = new float[blocks * Block];
-        if (conv.Bias is not null)
+        if (table.Length > 0 && offsets is not null)
         {
-            Array.Copy(conv.Bias, bias, conv.OutputChannels);
+            kernels.AlignedFloatTable(layer.TableName("Weights"), table);
+            kernels.IntTable(layer.TableName("Offsets"), offsets);
+            kernels.IntTable(layer.TableName("Starts"), starts!);
         }
-
-        if (table.Length > 0)
+        else if (table.Length > 0)
         {
             kernels.FloatTable(layer.TableName("Weights"), table);
+        }
+
+        if (slots is not null)
+        {
+            kernels.IntTable(layer.TableName("Channels"), slots.ToArray());
         }
 
         kernels.FloatTable(layer.TableName("Bias"), bias);
@@ -71,34 +77,54 @@ internal static class SimdChannelsConvKernelEmitter
         methods.Add(SimdConvKernelEmitter.PadInputPiece(g, planes, ""));
 
         // With intra-op threads each 16-channel block is a task, and the blocks run side by side.
-        var blockStep = layer.Plan.RunsInParts(conv) ? Block : conv.OutputChannels;
-        for (var first = 0; first < conv.OutputChannels; first += blockStep)
+        var blockStep = layer.Plan.RunsInParts(conv) ? Block : lanesTotal;
+        for (var first = 0; first < lanesTotal; first += blockStep)
         {
-            methods.AddTask(new[] { BlockPiece(first, Math.Min(conv.OutputChannels, first + blockStep)) }, ownMethods: true);
+            methods.AddTask(new[] { BlockPiece(first, Math.Min(lanesTotal, first + blockStep)) }, ownMethods: true);
         }
 
         CodePiece BlockPiece(int from, int to) => CodePiece.Write(writer =>
         {
             var stride = inputs * windows.Count * Block;
-            writer.Line("// weights[((block · " + Literals.Int(inputs) + " + c) · " + Literals.Int(windows.Count) + " + kernel position) · 16 + channel in block]; tiles of "
+            var layout = offsets is null
+                ? "weights[((block · " + Literals.Int(inputs) + " + c) · " + Literals.Int(windows.Count) + " + kernel position) · 16 + channel in block]"
+                : "the live vectors of block b are weights[(starts[b] .. starts[b + 1]) · 16 + lane], each reading the input at offsets[vector]; lane l of block b is channel channels[16 · b + l]";
+            writer.Line("// " + layout + "; tiles of "
                 + Literals.Int(shape.Pixels) + " pixels of a row, " + Literals.Int(shape.Tiles) + " a row" + (pool is null ? "" : "; rows in pairs for the 2×2 max pool"));
             using var scope = writer.Block();
             writer.Statement("TLanes lanes = default;");
             if (table.Length > 0)
             {
                 writer.Statement("ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Weights") + ");");
+                if (offsets is not null)
+                {
+                    writer.Statement("ref int offsets = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Offsets") + ");");
+                    writer.Statement("ref int starts = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Starts") + ");");
+                }
             }
 
             writer.Statement("ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Bias") + ");");
             writer.Statement("ref float scratch = ref " + scratch + ";");
             writer.Statement("ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);");
+            if (slots is not null)
+            {
+                writer.Statement("ref int channelOf = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Channels") + ");");
+            }
+
             using (writer.Block("for (int m = " + Literals.Int(from) + "; m < " + Literals.Int(to) + "; m += lanes.Count)"))
             {
                 writer.Statement("V b = lanes.Load(ref bias, m);");
                 writer.Statement("int channels = global::System.Math.Min(lanes.Count, " + Literals.Int(to) + " - m);");
-                if (table.Length > 0)
+                if (table.Length > 0 && offsets is null)
                 {
                     writer.Statement("int block = (m >> 4) * " + Literals.Int(stride) + " + (m & 15);");
+                }
+                else if (table.Length > 0)
+                {
+                    writer.Statement("int first = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, m >> 4);");
+                    writer.Statement("int vectors = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, (m >> 4) + 1) - first;");
+                    writer.Statement("ref float blockWeights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, first * " + Literals.Int(Block) + " + (m & 15));");
+                    writer.Statement("ref int blockOffsets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref offsets, first);");
                 }
 
                 if (pool is null)
@@ -107,9 +133,9 @@ internal static class SimdChannelsConvKernelEmitter
                     using (writer.Block("for (int tile = 0; tile < " + Literals.Int(shape.Tiles) + "; tile++)"))
                     {
                         WriteTileStart(writer, g, shape);
-                        WriteTile(writer, shape, inputs, table.Length > 0, windows.Count, windowOffsets, channelStride, g.PhaseWidth);
+                        WriteTile(writer, shape, inputs, table.Length > 0, offsets is not null, windows.Count, windowOffsets, channelStride, g.PhaseWidth);
                         writer.Statements(Accumulators(shape).Select((a, i) => "lanes.Store(" + (relu ? "lanes.Relu(" + a + ")" : a) + ", ref scratch, " + Vector(i) + ");").ToArray());
-                        WriteScatter(writer, shape.Pixels, g.OutputPlane, "oy * " + Literals.Int(g.OutputWidth) + " + ox");
+                        WriteScatter(writer, shape.Pixels, g.OutputPlane, "oy * " + Literals.Int(g.OutputWidth) + " + ox", slots is not null);
                     }
                 }
                 else
@@ -123,7 +149,7 @@ internal static class SimdChannelsConvKernelEmitter
                         WriteTileStart(writer, g, shape);
                         using (writer.Block("for (int oy = 2 * py; oy < 2 * py + 2; oy++)"))
                         {
-                            WriteTile(writer, shape, inputs, table.Length > 0, windows.Count, windowOffsets, channelStride, g.PhaseWidth);
+                            WriteTile(writer, shape, inputs, table.Length > 0, offsets is not null, windows.Count, windowOffsets, channelStride, g.PhaseWidth);
                             var activated = Accumulators(shape).Select(a => relu ? "lanes.Relu(" + a + ")" : a).ToList();
                             writer.Line("// The window's top row keeps max(top-left, top-right); the bottom row adds bottom-left, then bottom-right: the reference's order.");
                             using (writer.Block("if (oy == 2 * py)"))
@@ -139,7 +165,7 @@ internal static class SimdChannelsConvKernelEmitter
                             }
                         }
 
-                        WriteScatter(writer, pairs, pooledPlane, "py * " + Literals.Int(pooledWidth) + " + (ox >> 1)");
+                        WriteScatter(writer, pairs, pooledPlane, "py * " + Literals.Int(pooledWidth) + " + (ox >> 1)", slots is not null);
                     }
                 }
             }
@@ -152,16 +178,92 @@ internal static class SimdChannelsConvKernelEmitter
 
         methods.Finish();
     }
+    /// <summary>Every weight of the kernel positions in use, zeros included: <c>[((block · C + c) · positions + position) · 16 + channel]</c>.</summary>
+    private static float[] AllVectors(ConvOperation conv, IReadOnlyList<int> windows)
+    {
+        var blocks = (conv.OutputChannels + Block - 1) / Block;
+        var inputs = conv.InputChannelsPerGroup;
+        var kernelArea = conv.KernelHeight * conv.KernelWidth;
+        var table = new float[(long)blocks * inputs * windows.Count * Block];
+        for (var m = 0; m < conv.OutputChannels; m++)
+        {
+            for (var c = 0; c < inputs; c++)
+            {
+                for (var w = 0; w < windows.Count; w++)
+                {
+                    table[((((long)(m / Block) * inputs) + c) * windows.Count + w) * Block + (m % Block)] = conv.Weight.Data[(((long)m * inputs) + c) * kernelArea + windows[w]];
+                }
+            }
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// Only the 16-lane vectors with a nonzero weight, block by block (lanes as <paramref name="slots"/> assigns channels) in
+    /// (input channel, kernel position) order: the weights, each vector's input offset in the padded planes, and where each
+    /// block's vectors start (one more than blocks).
+    /// </summary>
+    private static (float[] Weights, int[] Offsets, int[] Starts) LiveVectors(ConvOperation conv, IReadOnlyList<int> slots, IReadOnlyList<int> windows, IReadOnlyList<int> windowOffsets, int channelStride)
+    {
+        var inputs = conv.InputChannelsPerGroup;
+        var kernelArea = conv.KernelHeight * conv.KernelWidth;
+        var weights = new List<float>();
+        var offsets = new List<int>();
+        var starts = new List<int> { 0 };
+        var vector = new float[Block];
+        for (var first = 0; first < slots.Count; first += Block)
+        {
+            for (var c = 0; c < inputs; c++)
+            {
+                for (var w = 0; w < windows.Count; w++)
+                {
+                    var live = false;
+                    for (var lane = 0; lane < Block; lane++)
+                    {
+                        var m = slots[first + lane];
+                        vector[lane] = m >= 0 ? conv.Weight.Data[(((long)m * inputs) + c) * kernelArea + windows[w]] : 0f;
+                        live |= vector[lane] != 0f;
+                    }
+
+                    if (live)
+                    {
+                        weights.AddRange(vector);
+                        offsets.Add((c * channelStride) + windowOffsets[w]);
+                    }
+                }
+            }
+
+            starts.Add(offsets.Count);
+        }
+
+        return (weights.ToArray(), offsets.ToArray(), starts.ToArray());
+    }
+
     private static void WriteTileStart(SourceWriter writer, ConvGeometry g, SimdChannelsShape shape) =>
         writer.Statement("int ox = " + (shape.Tiles == 1 ? "0" : "tile == " + Literals.Int(shape.Tiles - 1) + " ? " + Literals.Int(shape.Covered - shape.Pixels) + " : tile * " + Literals.Int(shape.Pixels)) + ";");
 
     /// <summary>The accumulators of one tile at output row <c>oy</c>, columns <c>ox</c> …: bias, then every input channel's kernel positions.</summary>
-    private static void WriteTile(SourceWriter writer, SimdChannelsShape shape, int inputs, bool hasWeights, int positions, IReadOnlyList<int> windowOffsets, int channelStride, int phaseWidth)
+    private static void WriteTile(SourceWriter writer, SimdChannelsShape shape, int inputs, bool hasWeights, bool liveVectorsOnly, int positions, IReadOnlyList<int> windowOffsets, int channelStride, int phaseWidth)
     {
         var accumulators = Accumulators(shape).ToList();
         writer.Statement("V " + string.Join(", ", accumulators.Select(a => a + " = b")) + ";");
         if (!hasWeights)
         {
+            return;
+        }
+
+        if (liveVectorsOnly)
+        {
+            writer.Statement("int s = oy * " + Literals.Int(phaseWidth) + " + ox;");
+            using (writer.Block("for (int e = 0; e < vectors; e++)"))
+            {
+                writer.Statement("V k = lanes.Load(ref blockWeights, e * " + Literals.Int(Block) + ");");
+                writer.Statement("ref float at = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s + global::System.Runtime.CompilerServices.Unsafe.Add(ref blockOffsets, e));");
+                writer.Statements(accumulators.Select((a, i) =>
+                    a + " = lanes.MultiplyAdd(lanes.Splat(" + (i == 0 ? "at" : "global::System.Runtime.CompilerServices.Unsafe.Add(ref at, " + Literals.Int(i) + ")") + "), k, " + a + ");").ToArray());
+            }
+
             return;
         }
 
@@ -180,10 +282,32 @@ internal static class SimdChannelsConvKernelEmitter
     }
 
     /// <summary>Copies <paramref name="vectors"/> vectors of scratch (pixel-major, a vector of channels each) into the channel planes of y.</summary>
-    private static void WriteScatter(SourceWriter writer, int vectors, int plane, string pixel)
+    private static void WriteScatter(SourceWriter writer, int vectors, int plane, string pixel, bool throughChannelTable)
     {
+        if (throughChannelTable)
+        {
+            writer.Line("// scratch[pixel · lanes + lane] → y[channels[m + lane] · " + Literals.Int(plane) + " + pixel]; an empty lane (−1) is skipped");
+            writer.Statement("int pixelStart = " + pixel + ";");
+            using (writer.Block("for (int channel = 0; channel < channels; channel++)"))
+            {
+                writer.Statement("int target = global::System.Runtime.CompilerServices.Unsafe.Add(ref channelOf, m + channel);");
+                using (writer.Block("if (target >= 0)"))
+                {
+                    writer.Statement("int o = target * " + Literals.Int(plane) + " + pixelStart;");
+                    WriteCopies();
+                }
+            }
+
+            return;
+        }
+
         writer.Line("// scratch[pixel · lanes + channel] → y[(m + channel) · " + Literals.Int(plane) + " + pixel]");
         using (writer.Block("for (int channel = 0, o = m * " + Literals.Int(plane) + " + " + pixel + "; channel < channels; channel++, o += " + Literals.Int(plane) + ")"))
+        {
+            WriteCopies();
+        }
+
+        void WriteCopies()
         {
             writer.Statements(Enumerable.Range(0, vectors).Select(i =>
                 "global::System.Runtime.CompilerServices.Unsafe.Add(ref output, o" + (i == 0 ? "" : " + " + Literals.Int(i)) + ") = global::System.Runtime.CompilerServices.Unsafe.Add(ref scratch, "

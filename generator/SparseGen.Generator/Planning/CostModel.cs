@@ -92,6 +92,21 @@ internal static class CostModel
     public const double SimdChannelsScatter = 0.3;
 
     /// <summary>
+    /// Per live 16-channel vector and pixel tile of a channels-in-lanes convolution that skips the zero vectors: the
+    /// vector's input offset from its table, the address and the loop step (an estimate from the kernel's code).
+    /// </summary>
+    public const double ChannelBlocksEntry = 0.3;
+
+    /// <summary>
+    /// Per live weight vector (8 lanes) of the fully connected block kernel: the column load, the broadcast of the input it
+    /// names, the vector load and the multiply-add into one of four partial sums (an estimate: two loads a cycle).
+    /// </summary>
+    public const double SparseBlocksPiece = 0.25;
+
+    /// <summary>Per block of outputs of the fully connected block kernel, per 8-lane piece: the four sums' joining and the store.</summary>
+    public const double SparseBlocksPerPiece = 2.0;
+
+    /// <summary>
     /// A strategy that keeps zero weights (channels in lanes, dense SIMD) must be estimated this much faster than the
     /// zero-free one: the estimates are rough, and code without zero weights is what the generator promises wherever it
     /// costs little. (On the trained 90 % CNN, conv1 and fc1 measure within 10 % either way and stay zero-free.)
@@ -103,6 +118,9 @@ internal static class CostModel
     /// <paramref name="weight"/> has zeros, none where it has none (there the zero-free code is no different).
     /// </summary>
     private static double ZeroKeepingMargin(Tensor weight) => weight.NonZeroCount < weight.Data.Length ? DenseStrategyMargin : 1;
+
+    /// <summary>The margin of a block strategy: none where its live vectors hold no zero weight (weights pruned in whole blocks).</summary>
+    private static double ZeroKeepingMargin(OutputBlocks blocks) => blocks.KeptZeros > 0 ? DenseStrategyMargin : 1;
 
     /// <param name="poolFusable">
     /// Whether a 2×2 max pool follows that the SIMD kernels compute in the same pass (channels in lanes then scatters a
@@ -123,7 +141,40 @@ internal static class CostModel
         }
 
         var pixelLanesCost = SimdConv(nonZeros, vectors, pixelLanes);
-        return SimdChannels(conv, outputShape, poolFusable) * ZeroKeepingMargin(conv.Weight) < pixelLanesCost ? LayerStrategy.SimdChannels : pixelLanes;
+        var channels = SimdChannels(conv, outputShape, poolFusable) * ZeroKeepingMargin(conv.Weight);
+        var blocks = OutputBlocks.Of(conv.Weight);
+        var channelBlocks = SimdChannelBlocks(conv, blocks, outputShape, poolFusable) * ZeroKeepingMargin(blocks);
+        if (channelBlocks < channels && channelBlocks < pixelLanesCost)
+        {
+            return LayerStrategy.SimdChannelBlocks;
+        }
+
+        return channels < pixelLanesCost ? LayerStrategy.SimdChannels : pixelLanes;
+    }
+
+    /// <summary>Channels in lanes over the live 16-channel vectors only, each with its offset load per pixel tile; then the scatter.</summary>
+    public static double SimdChannelBlocks(ConvOperation conv, OutputBlocks blocks, int[] outputShape, bool poolFused = false)
+    {
+        int height = outputShape[1], width = outputShape[2];
+        var pixels = Math.Min(width, 14);
+        var tiles = (width + pixels - 1) / pixels;
+        var pieces = blocks.LivePieces(AssumedLanes);
+        var multiplyAdds = pieces * height * tiles * pixels;
+        var entries = pieces * height * tiles;
+        var written = (double)conv.OutputChannels * height * tiles * pixels / (poolFused ? 4 : 1);
+        return (multiplyAdds * ChannelsMultiplyAdd) + (entries * ChannelBlocksEntry) + (written * SimdChannelsScatter);
+    }
+
+    /// <summary>
+    /// The fully connected block kernel: every live weight vector in 8-lane pieces, then each piece's sums joined; at least
+    /// the time to stream its tables (16 floats and a column a vector) from beyond L1, as the dense table.
+    /// </summary>
+    public static double SparseBlocks(DenseOperation dense, OutputBlocks blocks)
+    {
+        var piecesPerBlock = Math.Ceiling((double)Math.Min(OutputBlocks.Size, dense.OutputFeatures) / AssumedLanes);
+        var compute = (blocks.LivePieces(AssumedLanes) * SparseBlocksPiece) + (blocks.Blocks * piecesPerBlock * SparseBlocksPerPiece);
+        var stream = blocks.LiveVectors * ((OutputBlocks.Size * 4) + 4) / WeightBandwidth;
+        return Math.Max(compute, stream);
     }
 
     /// <summary>Channels in lanes: every weight of the kernel positions in use, zeros included, per pixel tile; then the scatter.</summary>
@@ -159,12 +210,20 @@ internal static class CostModel
         var rows = SparseRows(nonZeros, dense.OutputFeatures);
         var sparseStrategy = canUnroll && unrolled <= rows ? LayerStrategy.Unrolled : LayerStrategy.SparseRows;
         var sparse = sparseStrategy == LayerStrategy.Unrolled ? unrolled : rows;
-        if (denseSimd * ZeroKeepingMargin(dense.Weight) < sparse && sparse >= NegligibleNanoseconds)
+        if (sparse < NegligibleNanoseconds)
         {
-            return LayerStrategy.DenseSimd;
+            return sparseStrategy;
         }
 
-        return sparseStrategy;
+        var blocks = OutputBlocks.Of(dense.Weight);
+        var sparseBlocks = SparseBlocks(dense, blocks) * ZeroKeepingMargin(blocks);
+        var denseTable = denseSimd * ZeroKeepingMargin(dense.Weight);
+        if (sparseBlocks < sparse && sparseBlocks < denseTable)
+        {
+            return LayerStrategy.SparseBlocks;
+        }
+
+        return denseTable < sparse ? LayerStrategy.DenseSimd : sparseStrategy;
     }
 
     /// <summary>
@@ -184,6 +243,7 @@ internal static class CostModel
         return strategy switch
         {
             LayerStrategy.SimdChannels => SimdChannels(conv, outputShape, poolFused),
+            LayerStrategy.SimdChannelBlocks => SimdChannelBlocks(conv, OutputBlocks.Of(conv.Weight), outputShape, poolFused),
             LayerStrategy.SimdUnrolled or LayerStrategy.SimdTable => SimdConv(nonZeros, vectors, strategy),
             LayerStrategy.SparseTable => nonZeros * pixels * ScalarTable,
             _ => nonZeros * pixels * ScalarUnrolled,
@@ -197,6 +257,7 @@ internal static class CostModel
         return rows * strategy switch
         {
             LayerStrategy.DenseSimd => DenseSimd(dense, skipsZeroInputs),
+            LayerStrategy.SparseBlocks => SparseBlocks(dense, OutputBlocks.Of(dense.Weight)),
             LayerStrategy.SparseRows or LayerStrategy.SparseTable => SparseRows(nonZeros, dense.OutputFeatures),
             _ => nonZeros * ScalarUnrolled,
         };

@@ -30,10 +30,10 @@ internal static class KernelPlanner
                 case ConvOperation conv:
                     nonZeros = conv.Weight.NonZeroCount;
                     var pool = options.FusePools ? FusablePool(graph, conv) : null;
-                    strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv is not (LayerStrategy.DenseSimd or LayerStrategy.SparseRows)
-                        ? (forcedConv == LayerStrategy.SimdChannels && conv.Group != 1 ? LayerStrategy.SimdTable : forcedConv)
+                    strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv is not (LayerStrategy.DenseSimd or LayerStrategy.SparseRows or LayerStrategy.SparseBlocks)
+                        ? (forcedConv is LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks && conv.Group != 1 ? LayerStrategy.SimdTable : forcedConv)
                         : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros), pool is not null);
-                    var fused = pool is not null && strategy is LayerStrategy.SimdChannels or LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled;
+                    var fused = pool is not null && strategy is LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks or LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled;
                     if (fused)
                     {
                         fusedPools[conv] = pool!;
@@ -49,7 +49,7 @@ internal static class KernelPlanner
                         skipsZeroInputs.Add(dense);
                     }
 
-                    strategy = options.ForcedDenseStrategy is { } forcedDense && forcedDense is not (LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled or LayerStrategy.SimdChannels)
+                    strategy = options.ForcedDenseStrategy is { } forcedDense && forcedDense is not (LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled or LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks)
                         ? forcedDense
                         : CostModel.ChooseDense(dense, options, CanUnroll(nonZeros), skips);
                     estimate = CostModel.EstimateDense(dense, strategy, skips, ShapeInference.ElementCount(graph.ShapeOf(dense.Output)) / dense.OutputFeatures);

@@ -32,4 +32,17 @@ internal enum LayerStrategy
     /// each tap a vector of channels multiplied into a tile of pixels broadcast from the padded input.
     /// </summary>
     SimdChannels,
+
+    /// <summary>
+    /// Convolution with output channels in SIMD lanes, only the 16-channel weight vectors with a nonzero: per block of
+    /// channels, each live (input channel, kernel position) vector and its input offset from static tables. For weights
+    /// pruned in blocks of output channels, where whole vectors are zero.
+    /// </summary>
+    SimdChannelBlocks,
+
+    /// <summary>
+    /// Fully connected in 16-output blocks: per block, the inputs whose 16 weights are not all zero and those weight
+    /// vectors in static tables, each a broadcast input multiplied into a vector of outputs, four partial sums.
+    /// </summary>
+    SparseBlocks,
 }

@@ -27,6 +27,11 @@ public enum EmitVariant
     SimdChannelsScalarLanesOnly,
     /// <summary>Channels in lanes at 128 bits with no pool fused: the convolution's own output and a separate pool.</summary>
     SimdChannelsVector128Only,
+    /// <summary>Only the live 16-output vectors: channel blocks for the convolutions, sparse blocks for the fully connected layers.</summary>
+    Blocks,
+    /// <summary>The block kernels at 128 bits (a 16-output block in four pieces) with no pool fused.</summary>
+    BlocksVector128Only,
+    BlocksScalarLanesOnly,
 }
 
 /// <summary>Every <see cref="EmitterCases"/> model in every <see cref="EmitVariant"/>, compiled once into one assembly.</summary>
@@ -71,6 +76,15 @@ internal static class CompiledCases
         EmitVariant.SimdChannelsVector128Only => PlannerOptions.Default with
         {
             ForcedConvStrategy = LayerStrategy.SimdChannels, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.Vector128, FusePools = false,
+        },
+        EmitVariant.Blocks => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdChannelBlocks, ForcedDenseStrategy = LayerStrategy.SparseBlocks },
+        EmitVariant.BlocksVector128Only => PlannerOptions.Default with
+        {
+            ForcedConvStrategy = LayerStrategy.SimdChannelBlocks, ForcedDenseStrategy = LayerStrategy.SparseBlocks, LaneWidths = LaneWidths.Vector128, FusePools = false,
+        },
+        EmitVariant.BlocksScalarLanesOnly => PlannerOptions.Default with
+        {
+            ForcedConvStrategy = LayerStrategy.SimdChannelBlocks, ForcedDenseStrategy = LayerStrategy.SparseBlocks, LaneWidths = LaneWidths.ScalarOnly,
         },
         _ => PlannerOptions.Default,
     };

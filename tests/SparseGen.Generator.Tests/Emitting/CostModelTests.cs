@@ -59,6 +59,62 @@ public class CostModelTests
         Assert.NotEqual(LayerStrategy.SimdChannels, CostModel.ChooseConv(depthwise, new[] { 32, 14, 14 }, PlannerOptions.Default, canUnroll: false));
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.9)]
+    public void Conv2_pruned_in_vectors_of_16_channels_skips_the_zero_vectors(double zeros)
+    {
+        var conv = InBlocks(Conv(32, 64, 0.0), zeros);
+
+        Assert.Equal(LayerStrategy.SimdChannelBlocks, CostModel.ChooseConv(conv, new[] { 64, 14, 14 }, PlannerOptions.Default, canUnroll: false));
+    }
+
+    [Theory]
+    [InlineData(0.9)]
+    [InlineData(0.95)]
+    public void Fc1_pruned_in_blocks_of_16_outputs_is_sparse_blocks(double zeros)
+    {
+        var dense = InBlocks(Dense(3_136, 128, 0.0), zeros);
+
+        Assert.Equal(LayerStrategy.SparseBlocks, CostModel.ChooseDense(dense, PlannerOptions.Default, canUnroll: false, skipsZeroInputs: true));
+    }
+
+    [Fact]
+    public void Block_kernels_keep_the_margin_where_their_vectors_hold_zero_weights()
+    {
+        // Scattered zeros: at 90 % most 16-channel vectors still hold a nonzero, so blocks save little and keep many zeros.
+        var conv = Conv(32, 64, 0.9);
+        var dense = Dense(3_136, 128, 0.9);
+
+        Assert.NotEqual(LayerStrategy.SimdChannelBlocks, CostModel.ChooseConv(conv, new[] { 64, 14, 14 }, PlannerOptions.Default, canUnroll: false));
+        Assert.NotEqual(LayerStrategy.SparseBlocks, CostModel.ChooseDense(dense, PlannerOptions.Default, canUnroll: false));
+    }
+
+    /// <summary>The fraction <paramref name="zeros"/> of the 16-output vectors of the layer's weight (at each other index) set to zero, spread by a multiplicative hash.</summary>
+    private static T InBlocks<T>(T layer, double zeros)
+        where T : Operation
+    {
+        var weight = layer is ConvOperation conv ? conv.Weight : ((DenseOperation)(object)layer).Weight;
+        var outputs = weight.Shape[0];
+        var rest = weight.Data.Length / outputs;
+        var vector = 0;
+        for (var first = 0; first < outputs; first += 16)
+        {
+            for (var r = 0; r < rest; r++, vector++)
+            {
+                if ((vector * 7919 % 1000) < zeros * 1000)
+                {
+                    for (var o = first; o < first + 16 && o < outputs; o++)
+                    {
+                        weight.Data[(o * rest) + r] = 0f;
+                    }
+                }
+            }
+        }
+
+        return layer;
+    }
+
     private static ConvOperation Conv(int inChannels, int outChannels, double zeros) =>
         new("conv", "x", "y", new Tensor(new[] { outChannels, inChannels, 3, 3 }, RandomData.SparseWeights(5, outChannels * inChannels * 9, zeros)), null, 1, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, Activation.Relu);
 

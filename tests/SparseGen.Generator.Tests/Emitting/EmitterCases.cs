@@ -101,6 +101,14 @@ internal static class EmitterCases
             new ActivationOperation("clip", "r", "k", Activation.Clip(0.125f, 0.875f)),
             new GlobalAveragePoolOperation("gap", "k", "y", KeepDims: false));
         yield return Ir(
+            "IR_Blocks_pruned_conv_pool_dense",
+            new[] { 3, 9, 10 },
+            InBlocks(Conv("x", "c", 3, 40, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.0, true, Activation.Relu, 20), 0.6, 21),
+            new PoolOperation("pool", "c", "p", PoolKind.Max, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, new[] { 1, 1 }, false, false),
+            new ReshapeOperation("flatten", "p", "f", new[] { -1 }),
+            InBlocks(Dense("f", "d", 800, 20, 0.0, true, Activation.Relu, 22), 0.7, 23),
+            Dense("d", "y", 20, 3, 0.3, true, Activation.None, 24));
+        yield return Ir(
             "IR_Reshape_then_dense_clip",
             new[] { 2, 3, 2 },
             new ReshapeOperation("flatten", "x", "f", new[] { -1 }),
@@ -120,6 +128,31 @@ internal static class EmitterCases
         var shape = new[] { outChannels, inChannels / group, kernel[0], kernel[1] };
         var weight = new Tensor(shape, RandomData.SparseWeights(seed, shape.Aggregate(1, (a, b) => a * b), zeros));
         return new ConvOperation(output + "_conv", input, output, weight, bias ? RandomData.Floats(seed + 100, outChannels) : null, group, strides, pads, dilations, activation);
+    }
+
+    /// <summary>The layer with the fraction <paramref name="zeros"/> of its 16-output vectors (at each input and kernel position) zeroed whole, as block pruning leaves them.</summary>
+    private static T InBlocks<T>(T layer, double zeros, int seed)
+        where T : Operation
+    {
+        var weight = layer switch { ConvOperation conv => conv.Weight, DenseOperation dense => dense.Weight, _ => throw new ArgumentException("a Conv or Dense", nameof(layer)) };
+        var outputs = weight.Shape[0];
+        var rest = weight.Data.Length / outputs;
+        var random = new Random(seed);
+        for (var first = 0; first < outputs; first += 16)
+        {
+            for (var r = 0; r < rest; r++)
+            {
+                if (random.NextDouble() < zeros)
+                {
+                    for (var o = first; o < Math.Min(outputs, first + 16); o++)
+                    {
+                        weight.Data[(o * rest) + r] = 0f;
+                    }
+                }
+            }
+        }
+
+        return layer;
     }
 
     private static DenseOperation Dense(string input, string output, int inFeatures, int outFeatures, double zeros, bool bias, Activation activation, int seed)

@@ -55,6 +55,7 @@ public sealed class GeneratedCodeConformanceTests
                     EmitVariant.ScalarUnrolled, EmitVariant.SimdTable, EmitVariant.SimdUnrolled, EmitVariant.SimdUnrolledSmallMethods,
                     EmitVariant.ScalarLanesOnly, EmitVariant.Vector128Only, EmitVariant.Vector256Only,
                     EmitVariant.SimdChannels, EmitVariant.SimdChannelsScalarLanesOnly, EmitVariant.SimdChannelsVector128Only,
+                    EmitVariant.Blocks, EmitVariant.BlocksVector128Only, EmitVariant.BlocksScalarLanesOnly,
                 })
                 {
                     data.Add(model.Name, variant);
@@ -110,7 +111,8 @@ public sealed class GeneratedCodeConformanceTests
     /// </summary>
     public static TheoryData<string, EmitVariant, int> BatchCases => EveryCaseWith(
         (EmitVariant.ScalarUnrolled, 1), (EmitVariant.SparseTables, 19), (EmitVariant.SimdTable, 40),
-        (EmitVariant.ScalarLanesOnly, 7), (EmitVariant.Vector128Only, 37), (EmitVariant.Vector256Only, 13));
+        (EmitVariant.ScalarLanesOnly, 7), (EmitVariant.Vector128Only, 37), (EmitVariant.Vector256Only, 13),
+        (EmitVariant.Blocks, 21), (EmitVariant.BlocksVector128Only, 18), (EmitVariant.BlocksScalarLanesOnly, 5));
 
     [Theory]
     [MemberData(nameof(BatchCases))]
@@ -128,7 +130,7 @@ public sealed class GeneratedCodeConformanceTests
     /// <summary>Predict with intra-op threads runs the same parts side by side: every strategy, parts cut small, two and five threads.</summary>
     public static TheoryData<string, EmitVariant, int> ThreadedCases => EveryCaseWith(
         (EmitVariant.Default, 2), (EmitVariant.SimdTable, 5), (EmitVariant.SimdUnrolledSmallMethods, 2),
-        (EmitVariant.SmallMethods, 5), (EmitVariant.SimdChannels, 2), (EmitVariant.ScalarUnrolled, 2));
+        (EmitVariant.SmallMethods, 5), (EmitVariant.SimdChannels, 2), (EmitVariant.ScalarUnrolled, 2), (EmitVariant.Blocks, 3));
 
     [Theory]
     [MemberData(nameof(ThreadedCases))]

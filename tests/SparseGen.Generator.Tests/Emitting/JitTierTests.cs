@@ -21,11 +21,24 @@ public sealed class JitTierTests
     [InlineData(Fixtures.SimpleCnnDense)]
     [InlineData(Fixtures.ResNetBnPruned80)]
     [InlineData(Fixtures.MobileNetishPruned70)]
-    public void No_generated_method_is_compiled_with_MinOpts(string file)
+    public void No_generated_method_is_compiled_with_MinOpts(string file) =>
+        AssertNoMinOpts(CompiledFixtures.Load(file), file);
+
+    [Fact]
+    public void No_block_kernel_of_the_committed_block_pruned_model_is_compiled_with_MinOpts()
+    {
+        const string file = "fashion_cnn_mac_aware90_blocks16.onnx";
+        var loaded = SparseGen.Model.ModelLoader.Load(File.ReadAllBytes(Path.Combine(EndToEnd.FashionMnistSampleTests.RepositoryRoot(), "benchmarks", "SparseGen.Benchmarks", "models", file)));
+        Assert.True(loaded.Succeeded, loaded.Error?.ToString());
+
+        AssertNoMinOpts(loaded.Graph!, file);
+    }
+
+    private static void AssertNoMinOpts(SparseGen.Model.Graph.ModelGraph graph, string file)
     {
         // A fresh copy, so that its methods are compiled while the listener listens.
         var name = "JitTier_" + Path.GetFileNameWithoutExtension(file);
-        var source = CpuEmitter.Emit(GraphOptimizer.Optimize(CompiledFixtures.Load(file)), new EmitTarget(name, "Net", IsStatic: true, file, "jit"));
+        var source = CpuEmitter.Emit(GraphOptimizer.Optimize(graph), new EmitTarget(name, "Net", IsStatic: true, file, "jit"));
         var model = GeneratedModelCompiler.CompileOne(name, source, name + ".Net");
         using var listener = new JitTierListener(name);
 

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SparseGen.Generator.Emitting;
+using SparseGen.Generator.Planning;
 using SparseGen.Model;
 using SparseGen.Model.Evaluation;
 using SparseGen.Model.Graph;
@@ -86,6 +87,40 @@ public sealed class CommittedModelTests
         var random = new Random(11);
         var input = Enumerable.Range(0, batch * 784).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
         Close.Assert(OnnxRuntimeOracle.Run(bytes, input, new[] { batch, 1, 28, 28 }), ReferenceEvaluator.Run(optimized, input, batch), "ONNX Runtime");
+    }
+
+    [Fact]
+    public void Blocks_of_16_channels_run_as_block_kernels_without_a_zero_weight_and_give_the_outputs_of_ONNX_Runtime()
+    {
+        const string file = "fashion_cnn_mac_aware90_blocks16.onnx";
+        var bytes = File.ReadAllBytes(Path.Combine(FashionMnistSampleTests.RepositoryRoot(), "benchmarks", "SparseGen.Benchmarks", "models", file));
+        var loaded = ModelLoader.Load(bytes);
+        Assert.True(loaded.Succeeded, loaded.Error?.ToString());
+        var optimized = GraphOptimizer.Optimize(loaded.Graph!);
+
+        // conv2 and fc1 were pruned in vectors of 16 output channels (outputs): the planner runs only their live vectors.
+        var plan = KernelPlanner.Plan(optimized, PlannerOptions.Default);
+        var conv2 = optimized.Operations.OfType<ConvOperation>().ElementAt(1);
+        var fc1 = optimized.Operations.OfType<DenseOperation>().First();
+        Assert.Equal(LayerStrategy.SimdChannelBlocks, plan.StrategyOf(conv2));
+        Assert.Equal(LayerStrategy.SparseBlocks, plan.StrategyOf(fc1));
+
+        // The optimiser took out the channels and outputs nothing reads or that have no live weight, so a block may hold
+        // fewer than 16: outputs pruned alike still share one, and no vector the kernels multiply holds a zero weight (empty lanes aside).
+        var conv2Blocks = OutputBlocks.Of(conv2.Weight);
+        var fc1Blocks = OutputBlocks.Of(fc1.Weight);
+        Assert.Equal(0, conv2Blocks.KeptZeros);
+        Assert.Equal(0, fc1Blocks.KeptZeros);
+        Assert.Equal(64 / 16, conv2Blocks.Blocks); // the file's blocks, fewer channels in some
+        Assert.Equal(128 / 16, fc1Blocks.Blocks);
+
+        var source = CpuEmitter.Emit(optimized, new EmitTarget("Committed.Blocks", "Model", IsStatic: true, file, "test"));
+
+        const int batch = 3;
+        var random = new Random(12);
+        var input = Enumerable.Range(0, batch * 784).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
+        var model = new CompiledModel(GeneratedModelCompiler.Compile("CommittedBlocks", new[] { (file + ".g.cs", source) }).GetType("Committed.Blocks.Model", throwOnError: true)!);
+        Close.Assert(OnnxRuntimeOracle.Run(bytes, input, new[] { batch, 1, 28, 28 }), model.PredictEach(input, batch), "ONNX Runtime");
     }
 
     private static bool IsFloatLiteral(ExpressionSyntax expression)

@@ -95,6 +95,67 @@ public sealed class ScheduleAndReportTests
     }
 
     [Fact]
+    public void MacAwareSparsitiesAreWhatMacAwarePruningLeavesAndPruneNothing()
+    {
+        torch.manual_seed(4);
+        var model = nn.Sequential(nn.Conv2d(1, 8, 3, padding: 1), nn.ReLU(), nn.Flatten(), nn.Linear(8 * 8 * 8, 10));
+        var shape = new long[] { 1, 8, 8 };
+
+        var shares = prune.mac_aware_sparsities(model, 0.8, shape);
+
+        Assert.False(prune.is_pruned(model));
+        prune.global_mac_aware(model, 0.8, shape);
+        var report = PruningReport.of(model, shape);
+        Assert.Equal(report.Layers.Count, shares.Count);
+        for (var i = 0; i < shares.Count; i++)
+        {
+            Assert.Equal(report.Layers[i].Sparsity, shares[i].sparsity, 9);
+        }
+    }
+
+    [Fact]
+    public void BlockStructuredPrunesWholeVectorsOfOutputsUpToTheSparsity()
+    {
+        // 40 filters: two blocks of 16 and a short one of 8; 20 outputs: a block of 16 and one of 4.
+        torch.manual_seed(5);
+        var conv = nn.Conv2d(2, 40, 3, padding: 1);
+        var linear = nn.Linear(360, 20);
+        var firstBlockNorms = linear.weight!.detach().slice(0, 0, 16, 1).square().sum(0L).clone(); // per input, before pruning (0L: a literal 0 would pick the ScalarType overload)
+
+        prune.block_structured(conv, "weight", 0.5, 16);
+        prune.block_structured(conv, "weight", 0.75, 16); // gradually: the blocks pruned first stay pruned
+        prune.block_structured(linear, "weight", 0.9, 16);
+
+        foreach (var (module, sparsity) in new (nn.Module, double)[] { (conv, 0.75), (linear, 0.9) })
+        {
+            var mask = prune.mask_of(module, "weight")!.to(ScalarType.Float32).flatten(1);
+            var zero = 1 - (mask.sum().item<float>() / mask.numel());
+            Assert.InRange(zero, sparsity - 1e-6, sparsity + (16.0 / mask.numel()) + 1e-6); // at most one block (16 entries) past it
+            for (long first = 0; first < mask.shape[0]; first += 16)
+            {
+                var block = mask.slice(0, first, Math.Min(first + 16, mask.shape[0]), 1);
+                Assert.True(block.amax(0).eq(block.amin(0)).all().item<bool>(), $"the block at output {first} is partly pruned");
+            }
+        }
+
+        // The smallest blocks went: in the linear layer's first block, every pruned input's norm is at most every kept one's.
+        var kept = prune.mask_of(linear, "weight")!.to(ScalarType.Float32).slice(0, 0, 16, 1).amax(0).gt(0);
+        Assert.True(firstBlockNorms.masked_select(kept.logical_not()).max().item<float>() <= firstBlockNorms.masked_select(kept).min().item<float>());
+    }
+
+    [Fact]
+    public void BlockStructuredRefusesAnEmptyBlockOrASparsityOutsideZeroToOne()
+    {
+        var linear = nn.Linear(8, 4);
+
+        var block = Assert.Throws<ArgumentOutOfRangeException>(() => prune.block_structured(linear, "weight", 0.5, 0));
+        var sparsity = Assert.Throws<ArgumentOutOfRangeException>(() => prune.block_structured(linear, "weight", 1.5, 16));
+
+        Assert.Contains("16 is a 512-bit vector", block.Message);
+        Assert.Contains("from 0 to 1", sparsity.Message);
+    }
+
+    [Fact]
     public void PenaltiesMatchTheirFormulas()
     {
         var (model, _, _) = PruneTests.TinyClassifier(2);
