@@ -132,8 +132,8 @@ internal static class BatchLanesEmitter
     }
 
     /// <summary>
-    /// Compressed rows, summed in the order of both scalar kernels (unrolled and compressed rows): four partial sums,
-    /// each term a multiply then an add.
+    /// Compressed rows, summed in the order of both scalar kernels (unrolled and compressed rows): four partial sums
+    /// (<see cref="PartialSums"/>), each term a multiply then an add.
     /// </summary>
     private static void Rows(SourceWriter writer, LayerContext layer, DenseOperation dense, CompressedRows rows)
     {
@@ -161,22 +161,7 @@ internal static class BatchLanesEmitter
         using (writer.Block(ConvKernelEmitter.Loop("m", 0, outFeatures)))
         {
             writer.Statement("int end = " + Add + "(ref rowStarts, m + 1);");
-            writer.Statement("V s0 = " + start + ";");
-            writer.Statement("V s1 = lanes.Splat(0f), s2 = lanes.Splat(0f), s3 = lanes.Splat(0f);");
-            using (writer.Block("for (; n <= end - 4; n += 4)"))
-            {
-                for (var j = 0; j < 4; j++)
-                {
-                    writer.Statement(Term("s" + Literals.Int(j), j == 0 ? "n" : "n + " + Literals.Int(j)));
-                }
-            }
-
-            using (writer.Block("for (; n < end; n++)"))
-            {
-                writer.Statement(Term("s0", "n"));
-            }
-
-            writer.Statement("V sum = lanes.Add(lanes.Add(s0, s1), lanes.Add(s2, s3));");
+            PartialSums.Write(writer, start, Term);
             writer.Statement("lanes.Store(" + Activated(dense, "sum") + ", ref y, m * " + Literals.Int(BatchSection.MaxGroup) + " + lane);");
         }
 
@@ -186,9 +171,9 @@ internal static class BatchLanesEmitter
     }
 
     /// <summary>
-    /// The block kernel's tables, one lane (output) at a time: its block's live vectors in order, vector j into partial sum
-    /// j mod 4 (the last n mod 4 into the first), each a fused multiply-add of the input's samples by the output's weight,
-    /// then (s0 + s1) + (s2 + s3), as <see cref="SparseBlocksKernelEmitter"/> sums each lane.
+    /// The block kernel's tables, one lane (output) at a time: its block's live vectors in order in four partial sums
+    /// (<see cref="PartialSums"/>), each a fused multiply-add of the input's samples by the output's weight, as
+    /// <see cref="SparseBlocksKernelEmitter"/> sums each lane.
     /// </summary>
     private static void Blocks(SourceWriter writer, LayerContext layer, DenseOperation dense, SparseBlocks blocks)
     {
@@ -214,30 +199,15 @@ internal static class BatchLanesEmitter
                 writer.Statement("continue;");
             }
 
-            writer.Statement("V s0 = " + start + ";");
             if (blocks.Vectors == 0)
             {
-                writer.Statement("lanes.Store(" + Activated(dense, "s0") + ", ref y, m * " + Literals.Int(BatchSection.MaxGroup) + " + lane);");
+                writer.Statement("lanes.Store(" + Activated(dense, start) + ", ref y, m * " + Literals.Int(BatchSection.MaxGroup) + " + lane);");
                 return;
             }
 
-            writer.Statement("V s1 = lanes.Splat(0f), s2 = lanes.Splat(0f), s3 = lanes.Splat(0f);");
             writer.Statement("int n = " + Add + "(ref starts, slot >> 4), end = " + Add + "(ref starts, (slot >> 4) + 1);");
             writer.Statement("ref float output = ref " + Add + "(ref weights, slot & 15);");
-            using (writer.Block("for (; n <= end - 4; n += 4)"))
-            {
-                for (var j = 0; j < 4; j++)
-                {
-                    writer.Statement(Term("s" + Literals.Int(j), j == 0 ? "n" : "n + " + Literals.Int(j)));
-                }
-            }
-
-            using (writer.Block("for (; n < end; n++)"))
-            {
-                writer.Statement(Term("s0", "n"));
-            }
-
-            writer.Statement("V sum = lanes.Add(lanes.Add(s0, s1), lanes.Add(s2, s3));");
+            PartialSums.Write(writer, start, Term);
             writer.Statement("lanes.Store(" + Activated(dense, "sum") + ", ref y, m * " + Literals.Int(BatchSection.MaxGroup) + " + lane);");
         }
 

@@ -37,9 +37,10 @@ internal static class SimdChannelsConvKernelEmitter
 
         var inputs = conv.InputChannelsPerGroup;
         // As channel blocks, the lanes hold the channels of OutputBlocks' partition (slots); otherwise channel m is lane m.
-        var slots = layer.Plan.StrategyOf(conv) == LayerStrategy.SimdChannelBlocks ? OutputBlocks.Of(conv.Weight).Slots : null;
-        var (table, offsets, starts) = slots is not null
-            ? LiveVectors(conv, slots, windows, windowOffsets, channelStride)
+        var outputBlocks = layer.Plan.StrategyOf(conv) == LayerStrategy.SimdChannelBlocks ? OutputBlocks.Of(conv.Weight) : null;
+        var slots = outputBlocks?.Slots;
+        var (table, offsets, starts) = outputBlocks is not null
+            ? LiveVectors(conv, outputBlocks, g, channelStride)
             : (AllVectors(conv, windows), (int[]?)null, (int[]?)null);
         var lanesTotal = slots?.Count ?? conv.OutputChannels;
         var bias = new float[(lanesTotal + Block - 1) / Block * Block];
@@ -200,44 +201,15 @@ internal static class SimdChannelsConvKernelEmitter
     }
 
     /// <summary>
-    /// Only the 16-lane vectors with a nonzero weight, block by block (lanes as <paramref name="slots"/> assigns channels) in
-    /// (input channel, kernel position) order: the weights, each vector's input offset in the padded planes, and where each
-    /// block's vectors start (one more than blocks).
+    /// Only the 16-lane vectors with a nonzero weight (<see cref="OutputBlocks.LiveVectorsByBlock"/>): the weights, each
+    /// vector's input offset in the padded planes, and where each block's vectors start (one more than blocks).
     /// </summary>
-    private static (float[] Weights, int[] Offsets, int[] Starts) LiveVectors(ConvOperation conv, IReadOnlyList<int> slots, IReadOnlyList<int> windows, IReadOnlyList<int> windowOffsets, int channelStride)
+    private static (float[] Weights, int[] Offsets, int[] Starts) LiveVectors(ConvOperation conv, OutputBlocks blocks, ConvGeometry g, int channelStride)
     {
-        var inputs = conv.InputChannelsPerGroup;
         var kernelArea = conv.KernelHeight * conv.KernelWidth;
-        var weights = new List<float>();
-        var offsets = new List<int>();
-        var starts = new List<int> { 0 };
-        var vector = new float[Block];
-        for (var first = 0; first < slots.Count; first += Block)
-        {
-            for (var c = 0; c < inputs; c++)
-            {
-                for (var w = 0; w < windows.Count; w++)
-                {
-                    var live = false;
-                    for (var lane = 0; lane < Block; lane++)
-                    {
-                        var m = slots[first + lane];
-                        vector[lane] = m >= 0 ? conv.Weight.Data[(((long)m * inputs) + c) * kernelArea + windows[w]] : 0f;
-                        live |= vector[lane] != 0f;
-                    }
-
-                    if (live)
-                    {
-                        weights.AddRange(vector);
-                        offsets.Add((c * channelStride) + windowOffsets[w]);
-                    }
-                }
-            }
-
-            starts.Add(offsets.Count);
-        }
-
-        return (weights.ToArray(), offsets.ToArray(), starts.ToArray());
+        var (vectors, starts) = blocks.LiveVectorsByBlock();
+        var offsets = vectors.Select(v => ((v.Index / kernelArea) * channelStride) + g.SimdOffset(new ConvTap(0f, 0, 0, v.Index % kernelArea, 0, 0, 0, 0, 0))).ToArray();
+        return (vectors.SelectMany(v => v.Weights).ToArray(), offsets, starts.ToArray());
     }
 
     private static void WriteTileStart(SourceWriter writer, ConvGeometry g, SimdChannelsShape shape) =>

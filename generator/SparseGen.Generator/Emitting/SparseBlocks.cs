@@ -33,34 +33,11 @@ internal sealed class SparseBlocks
     /// <summary>The tables of <paramref name="dense"/>, declared in the kernel class on the first call for the layer.</summary>
     public static SparseBlocks Declare(LayerContext layer, DenseOperation dense)
     {
-        var inFeatures = dense.InputFeatures;
-        const int size = OutputBlocks.Size;
-        var slots = OutputBlocks.Of(dense.Weight).Slots;
-        var weights = new List<float>();
-        var columns = new List<int>();
-        var starts = new List<int> { 0 };
-        var vector = new float[size];
-        for (var first = 0; first < slots.Count; first += size)
-        {
-            for (var k = 0; k < inFeatures; k++)
-            {
-                var live = false;
-                for (var lane = 0; lane < size; lane++)
-                {
-                    var m = slots[first + lane];
-                    vector[lane] = m >= 0 ? dense.Weight.Data[((long)m * inFeatures) + k] : 0f;
-                    live |= vector[lane] != 0f;
-                }
-
-                if (live)
-                {
-                    weights.AddRange(vector);
-                    columns.Add(k);
-                }
-            }
-
-            starts.Add(columns.Count);
-        }
+        var blocks = OutputBlocks.Of(dense.Weight);
+        var slots = blocks.Slots;
+        var (vectors, starts) = blocks.LiveVectorsByBlock();
+        var weights = vectors.SelectMany(v => v.Weights).ToList();
+        var columns = vectors.Select(v => v.Index).ToList();
 
         var hasBias = CompressedRows.HasNonZeroBias(dense);
         var kernels = layer.Kernels;

@@ -49,31 +49,17 @@ internal static class SparseBlocksKernelEmitter
                 writer.Statement("ref float inputs = ref " + Add + "(ref " + Reference + "(x), " + IndexExpression.Of(0, (inFeatures, "r")) + ");");
                 using (writer.Block("for (int m = 0; m < " + Literals.Int(tables.Lanes) + "; m += lanes.Count)"))
                 {
-                    writer.Statement("V s0 = " + (tables.HasBias ? "lanes.Load(ref bias, m)" : "lanes.Splat(0f)") + ";");
+                    var start = tables.HasBias ? "lanes.Load(ref bias, m)" : "lanes.Splat(0f)";
                     if (tables.Vectors > 0)
                     {
-                        writer.Statement("V s1 = lanes.Splat(0f), s2 = lanes.Splat(0f), s3 = lanes.Splat(0f);");
                         writer.Statement("int n = " + Add + "(ref starts, m >> 4), end = " + Add + "(ref starts, (m >> 4) + 1);");
                         writer.Statement("ref float piece = ref " + Add + "(ref weights, m & 15);");
-                        using (writer.Block("for (; n <= end - 4; n += 4)"))
-                        {
-                            for (var j = 0; j < 4; j++)
-                            {
-                                writer.Statement(Term("s" + Literals.Int(j), j == 0 ? "n" : "n + " + Literals.Int(j)));
-                            }
-                        }
-
-                        using (writer.Block("for (; n < end; n++)"))
-                        {
-                            writer.Statement(Term("s0", "n"));
-                        }
-
-                        writer.Statement("V sum = lanes.Add(lanes.Add(s0, s1), lanes.Add(s2, s3));");
+                        PartialSums.Write(writer, start, Term);
                         writer.Statement("lanes.Store(" + (relu ? "lanes.Relu(sum)" : "sum") + ", ref wide, m);");
                     }
                     else
                     {
-                        writer.Statement("lanes.Store(" + (relu ? "lanes.Relu(s0)" : "s0") + ", ref wide, m);");
+                        writer.Statement("lanes.Store(" + (relu ? "lanes.Relu(" + start + ")" : start) + ", ref wide, m);");
                     }
                 }
 

@@ -16,8 +16,11 @@ internal sealed class OutputBlocks
     /// <summary>Outputs per vector: the widest lanes (Vector512 of floats), so every narrower width reads whole vectors.</summary>
     public const int Size = 16;
 
-    private OutputBlocks(int[] slots, int live, int liveChannels, int keptZeros)
+    private readonly Tensor _weight;
+
+    private OutputBlocks(Tensor weight, int[] slots, int live, int liveChannels, int keptZeros)
     {
+        _weight = weight;
         Slots = slots;
         LiveVectors = live;
         LiveChannelVectors = liveChannels;
@@ -78,7 +81,42 @@ internal sealed class OutputBlocks
             }
         }
 
-        return new OutputBlocks(slots, live, liveChannels, keptZeros);
+        return new OutputBlocks(weight, slots, live, liveChannels, keptZeros);
+    }
+
+    /// <summary>
+    /// The live vectors block by block, each at its index into the weight's other dimensions (a convolution's
+    /// c · kH · kW + kernel position, a fully connected layer's input) in ascending order, with its 16 weights (zero in
+    /// empty lanes); and where each block's vectors start in that list (one more than blocks).
+    /// </summary>
+    public (IReadOnlyList<(int Index, float[] Weights)> Vectors, IReadOnlyList<int> Starts) LiveVectorsByBlock()
+    {
+        var rest = _weight.Data.Length / Math.Max(1, _weight.Shape[0]);
+        var vectors = new List<(int, float[])>();
+        var starts = new List<int> { 0 };
+        for (var first = 0; first < Slots.Count; first += Size)
+        {
+            for (var r = 0; r < rest; r++)
+            {
+                var vector = new float[Size];
+                var live = false;
+                for (var lane = 0; lane < Size; lane++)
+                {
+                    var output = Slots[first + lane];
+                    vector[lane] = output >= 0 ? _weight.Data[((long)output * rest) + r] : 0f;
+                    live |= vector[lane] != 0f;
+                }
+
+                if (live)
+                {
+                    vectors.Add((r, vector));
+                }
+            }
+
+            starts.Add(vectors.Count);
+        }
+
+        return (vectors, starts);
     }
 
     /// <summary>
