@@ -8,9 +8,9 @@ namespace SparseGen.Generator.Emitting;
 /// <summary>
 /// A fully connected layer's weights in blocks of up to 16 outputs (<see cref="OutputBlocks"/>: lane l of block b is output
 /// <c>Outputs[16 · b + l]</c>, −1 for an empty lane): block b's live vectors (inputs whose weights in the block are not all
-/// zero) are <c>Weights[(Starts[b] .. Starts[b + 1]) · 16 + lane]</c>, their inputs <c>Columns[vector]</c>. The per-sample <c>sparse blocks</c> kernel and PredictBatch's kernel in lanes read the same
-/// static tables and sum each output in the same order: vector j of its block into partial sum j mod 4 (the last
-/// n mod 4 into the first), fused multiply-adds, then (s0 + s1) + (s2 + s3).
+/// zero) are <c>Weights[(Starts[b] .. Starts[b + 1]) · 16 + lane]</c>, their inputs <c>Columns[vector]</c>. The
+/// per-sample <c>sparse blocks</c> kernel and PredictBatch's kernel in lanes read the same static tables and sum each
+/// output in the same order (<see cref="PartialSums"/>, fused multiply-adds).
 /// </summary>
 internal sealed class SparseBlocks
 {
@@ -38,7 +38,6 @@ internal sealed class SparseBlocks
         var (vectors, starts) = blocks.LiveVectorsByBlock();
         var weights = vectors.SelectMany(v => v.Weights).ToList();
         var columns = vectors.Select(v => v.Index).ToList();
-
         var hasBias = CompressedRows.HasNonZeroBias(dense);
         var kernels = layer.Kernels;
         // The second caller for a layer finds its tables there already.
