@@ -24,11 +24,53 @@ public sealed class Arm64EmulationTests
     [QemuFact]
     public async Task Linux_arm64_build_under_qemu_matches_the_x64_logits()
     {
-        Assert.True(File.Exists(Qemu.ArmLoader), $"{Qemu.ArmLoader} is missing: apt-get install libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross");
-        var publishFolder = Path.Combine(app.Root, "arm64");
+        var (arm64, standardOutput) = await PublishAndRunUnderQemu(app.ProjectDirectory, "arm64");
 
-        await app.Step(app.ProjectDirectory, "publish", "-c", "Release", "-r", "linux-arm64", "--self-contained", "-o", publishFolder);
-        var outputPath = Path.Combine(app.Root, "arm64.bin");
+        output.WriteLine($"arm64 under qemu: {standardOutput.Trim()} · {Logits.BitIdentical(app.JitLogits, arm64)} of {arm64.Length} logits bit-identical to x64");
+        Assert.Contains($"samples {NewcomerApp.Samples}", standardOutput, StringComparison.Ordinal);
+        Logits.AssertClose(app.JitLogits, arm64, "linux-arm64 under qemu vs x64");
+        Logits.AssertClose(app.Reference, arm64, "linux-arm64 under qemu vs ONNX Runtime");
+    }
+
+    /// <summary>
+    /// The same app on the CNN pruned in vectors of 16 channels, whose conv2 and fc1 run the block kernels (channel blocks,
+    /// sparse blocks): ARM64's 128-bit lanes against x64's widest and against ONNX Runtime.
+    /// </summary>
+    [QemuFact]
+    public async Task Block_kernels_under_qemu_match_the_x64_logits_and_onnx_runtime()
+    {
+        var project = Path.Combine(app.Root, "BlockApp");
+        Directory.CreateDirectory(project);
+        foreach (var file in new[] { "App.csproj", "nuget.config", "Program.cs" })
+        {
+            File.Copy(Path.Combine(app.ProjectDirectory, file), Path.Combine(project, file));
+        }
+
+        var model = Path.Combine(project, "model.onnx");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "fashion_cnn_mac_aware90_blocks16.onnx"), model);
+        await app.Step(project, "build", "-c", "Release");
+        var x64Path = Path.Combine(app.Root, "blocks-x64.bin");
+        var x64Run = await ProcessRunner.Run("dotnet", new[] { Path.Combine(project, "bin", "Release", "net10.0", "App.dll"), app.InputPath, x64Path }, app.Root, null, TimeSpan.FromMinutes(2));
+        app.Record(x64Run);
+        Assert.True(x64Run.ExitCode == 0, x64Run.Describe());
+        var x64 = Logits.Read(x64Path);
+
+        var (arm64, standardOutput) = await PublishAndRunUnderQemu(project, "blocks-arm64");
+
+        output.WriteLine($"block model, arm64 under qemu: {standardOutput.Trim()} · {Logits.BitIdentical(x64, arm64)} of {arm64.Length} logits bit-identical to x64");
+        var reference = Logits.OnnxRuntime(model, app.Inputs, new[] { 1, 28, 28 });
+        Logits.AssertClose(reference, x64, "x64 vs ONNX Runtime");
+        Logits.AssertClose(x64, arm64, "linux-arm64 under qemu vs x64");
+        Logits.AssertClose(reference, arm64, "linux-arm64 under qemu vs ONNX Runtime");
+    }
+
+    /// <summary>Publishes the project for linux-arm64 (self-contained) and runs it on the app's inputs under qemu.</summary>
+    private async Task<(float[] Logits, string StandardOutput)> PublishAndRunUnderQemu(string project, string name)
+    {
+        Assert.True(File.Exists(Qemu.ArmLoader), $"{Qemu.ArmLoader} is missing: apt-get install libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross");
+        var publishFolder = Path.Combine(app.Root, name);
+        await app.Step(project, "publish", "-c", "Release", "-r", "linux-arm64", "--self-contained", "-o", publishFolder);
+        var outputPath = Path.Combine(app.Root, name + ".bin");
         var environment = new Dictionary<string, string>
         {
             ["QEMU_LD_PREFIX"] = Qemu.ArmSysroot,
@@ -39,11 +81,7 @@ public sealed class Arm64EmulationTests
 
         output.WriteLine(app.Log);
         Assert.True(run.ExitCode == 0, run.Describe());
-        var arm64 = Logits.Read(outputPath);
-        output.WriteLine($"arm64 under qemu: {run.StandardOutput.Trim()} · {Logits.BitIdentical(app.JitLogits, arm64)} of {arm64.Length} logits bit-identical to x64");
-        Assert.Contains($"samples {NewcomerApp.Samples}", run.StandardOutput, StringComparison.Ordinal);
-        Logits.AssertClose(app.JitLogits, arm64, "linux-arm64 under qemu vs x64");
-        Logits.AssertClose(app.Reference, arm64, "linux-arm64 under qemu vs ONNX Runtime");
+        return (Logits.Read(outputPath), run.StandardOutput);
     }
 }
 
