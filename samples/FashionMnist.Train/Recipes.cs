@@ -123,25 +123,23 @@ internal sealed class Recipes
         // every kept block holds, and whole blocks would go for them. The first and the last layer keep single weights:
         // the first convolution reads one channel, so a block is one kernel tap of 16 filters, and the classifier has
         // fewer outputs than a block, so a block is an input feature for every class; both hold few of the MACs.
-        var blockShares = _options.Block > 1 ? prune.mac_aware_sparsities(model, _options.Sparsity, Network.SampleShape) : null;
-        var firstAndLast = blockShares is null ? Array.Empty<nn.Module>() : new[] { blockShares[0].module, blockShares[^1].module };
+        var shares = _options.Block > 1 ? prune.mac_aware_sparsities(model, _options.Sparsity, Network.SampleShape) : Array.Empty<(nn.Module module, double sparsity)>();
+        var blockShares = shares.Select((share, i) => (share.module, share.sparsity, Block: i == 0 || i == shares.Count - 1 ? 1 : _options.Block)).ToList();
+
+        void PruneBlocksOnSchedule(long step)
+        {
+            if (schedule.PrunesAt((int)step))
+            {
+                var progress = schedule.SparsityAt((int)step) / _options.Sparsity;
+                foreach (var (module, share, block) in blockShares)
+                {
+                    prune.block_structured(module, "weight", share * progress, block);
+                }
+            }
+        }
 
         void PruneOnSchedule(long step)
         {
-            if (blockShares is not null)
-            {
-                if (schedule.PrunesAt((int)step))
-                {
-                    var progress = schedule.SparsityAt((int)step) / _options.Sparsity;
-                    foreach (var (module, share) in blockShares)
-                    {
-                        prune.block_structured(module, "weight", share * progress, firstAndLast.Contains(module) ? 1 : _options.Block);
-                    }
-                }
-
-                return;
-            }
-
             var amount = schedule.AmountAt((int)step);
             if (amount <= 0)
             {
@@ -158,7 +156,8 @@ internal sealed class Recipes
             }
         }
 
-        var accuracy = _trainer.Fit(model, _options.FineTuneEpochs, _options.Recipe, FineTuneLearningRate, SlowEpochs, optimizer => prune.step(optimizer, model), PruneOnSchedule);
+        var accuracy = _trainer.Fit(model, _options.FineTuneEpochs, _options.Recipe, FineTuneLearningRate, SlowEpochs, optimizer => prune.step(optimizer, model),
+            _options.Block > 1 ? PruneBlocksOnSchedule : PruneOnSchedule);
         foreach (var (module, name) in weights)
         {
             prune.remove(module, name);

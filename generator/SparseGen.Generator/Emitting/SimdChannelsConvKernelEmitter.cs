@@ -37,7 +37,7 @@ internal static class SimdChannelsConvKernelEmitter
 
         var inputs = conv.InputChannelsPerGroup;
         // As channel blocks, the lanes hold the channels of OutputBlocks' partition (slots); otherwise channel m is lane m.
-        var outputBlocks = layer.Plan.StrategyOf(conv) == LayerStrategy.SimdChannelBlocks ? OutputBlocks.Of(conv.Weight) : null;
+        var outputBlocks = layer.Plan.StrategyOf(conv) == LayerStrategy.SimdChannelBlocks ? layer.Plan.BlocksOf(conv) : null;
         var slots = outputBlocks?.Slots;
         var (table, offsets, starts) = outputBlocks is not null
             ? LiveVectors(conv, outputBlocks, g, channelStride)

@@ -33,7 +33,7 @@ internal sealed class SparseBlocks
     /// <summary>The tables of <paramref name="dense"/>, declared in the kernel class on the first call for the layer.</summary>
     public static SparseBlocks Declare(LayerContext layer, DenseOperation dense)
     {
-        var blocks = OutputBlocks.Of(dense.Weight);
+        var blocks = layer.Plan.BlocksOf(dense);
         var slots = blocks.Slots;
         var (vectors, starts) = blocks.LiveVectorsByBlock();
         var weights = vectors.SelectMany(v => v.Weights).ToList();

@@ -126,7 +126,8 @@ internal static class CostModel
     /// Whether a 2×2 max pool follows that the SIMD kernels compute in the same pass (channels in lanes then scatters a
     /// quarter of the outputs).
     /// </param>
-    public static LayerStrategy ChooseConv(ConvOperation conv, int[] outputShape, PlannerOptions options, bool canUnroll, bool poolFusable = false)
+    /// <param name="blocks">The weight's <see cref="OutputBlocks"/> when the caller has them (the planner computes them once per layer).</param>
+    public static LayerStrategy ChooseConv(ConvOperation conv, int[] outputShape, PlannerOptions options, bool canUnroll, bool poolFusable = false, OutputBlocks? blocks = null)
     {
         long nonZeros = conv.Weight.NonZeroCount;
         var wideLength = (long)outputShape[1] * outputShape[2];
@@ -142,7 +143,7 @@ internal static class CostModel
 
         var pixelLanesCost = SimdConv(nonZeros, vectors, pixelLanes);
         var channels = SimdChannels(conv, outputShape, poolFusable) * ZeroKeepingMargin(conv.Weight);
-        var blocks = OutputBlocks.Of(conv.Weight);
+        blocks ??= OutputBlocks.Of(conv.Weight);
         var channelBlocks = SimdChannelBlocks(conv, blocks, outputShape, poolFusable) * ZeroKeepingMargin(blocks);
         if (channelBlocks < channels && channelBlocks < pixelLanesCost)
         {
@@ -199,7 +200,8 @@ internal static class CostModel
     public const double LiveInputsAfterRelu = 0.5;
 
     /// <param name="skipsZeroInputs">Whether the dense SIMD kernel would skip the inputs a Relu left at zero.</param>
-    public static LayerStrategy ChooseDense(DenseOperation dense, PlannerOptions options, bool canUnroll, bool skipsZeroInputs = false)
+    /// <param name="blocks">The weight's <see cref="OutputBlocks"/> when the caller has them.</param>
+    public static LayerStrategy ChooseDense(DenseOperation dense, PlannerOptions options, bool canUnroll, bool skipsZeroInputs = false, OutputBlocks? blocks = null)
     {
         long nonZeros = dense.Weight.NonZeroCount;
         var denseSimd = DenseSimd(dense, skipsZeroInputs);
@@ -215,7 +217,7 @@ internal static class CostModel
             return sparseStrategy;
         }
 
-        var blocks = OutputBlocks.Of(dense.Weight);
+        blocks ??= OutputBlocks.Of(dense.Weight);
         var sparseBlocks = SparseBlocks(dense, blocks) * ZeroKeepingMargin(blocks);
         var denseTable = denseSimd * ZeroKeepingMargin(dense.Weight);
         if (sparseBlocks < sparse && sparseBlocks < denseTable)
@@ -235,7 +237,7 @@ internal static class CostModel
     private static double SparseRows(long nonZeros, int outputs) => (nonZeros * SparseRowsPerNonZero) + (outputs * SparseRowsPerRow);
 
     /// <summary>The estimated nanoseconds of <paramref name="conv"/> with <paramref name="strategy"/>, one sample.</summary>
-    public static double EstimateConv(ConvOperation conv, int[] outputShape, LayerStrategy strategy, bool poolFused)
+    public static double EstimateConv(ConvOperation conv, int[] outputShape, LayerStrategy strategy, bool poolFused, OutputBlocks? blocks = null)
     {
         long nonZeros = conv.Weight.NonZeroCount;
         var pixels = (long)outputShape[1] * outputShape[2];
@@ -243,7 +245,7 @@ internal static class CostModel
         return strategy switch
         {
             LayerStrategy.SimdChannels => SimdChannels(conv, outputShape, poolFused),
-            LayerStrategy.SimdChannelBlocks => SimdChannelBlocks(conv, OutputBlocks.Of(conv.Weight), outputShape, poolFused),
+            LayerStrategy.SimdChannelBlocks => SimdChannelBlocks(conv, blocks ?? OutputBlocks.Of(conv.Weight), outputShape, poolFused),
             LayerStrategy.SimdUnrolled or LayerStrategy.SimdTable => SimdConv(nonZeros, vectors, strategy),
             LayerStrategy.SparseTable => nonZeros * pixels * ScalarTable,
             _ => nonZeros * pixels * ScalarUnrolled,
@@ -251,13 +253,13 @@ internal static class CostModel
     }
 
     /// <summary>The estimated nanoseconds of <paramref name="dense"/> with <paramref name="strategy"/> over <paramref name="rows"/> rows, one sample.</summary>
-    public static double EstimateDense(DenseOperation dense, LayerStrategy strategy, bool skipsZeroInputs, int rows)
+    public static double EstimateDense(DenseOperation dense, LayerStrategy strategy, bool skipsZeroInputs, int rows, OutputBlocks? blocks = null)
     {
         long nonZeros = dense.Weight.NonZeroCount;
         return rows * strategy switch
         {
             LayerStrategy.DenseSimd => DenseSimd(dense, skipsZeroInputs),
-            LayerStrategy.SparseBlocks => SparseBlocks(dense, OutputBlocks.Of(dense.Weight)),
+            LayerStrategy.SparseBlocks => SparseBlocks(dense, blocks ?? OutputBlocks.Of(dense.Weight)),
             LayerStrategy.SparseRows or LayerStrategy.SparseTable => SparseRows(nonZeros, dense.OutputFeatures),
             _ => nonZeros * ScalarUnrolled,
         };

@@ -13,8 +13,10 @@ internal sealed class KernelPlan
         IReadOnlyDictionary<Operation, PoolOperation>? fusedPools = null,
         BatchSection? batchSection = null,
         HashSet<Operation>? inParts = null,
-        HashSet<Operation>? skipsZeroInputs = null)
+        HashSet<Operation>? skipsZeroInputs = null,
+        IReadOnlyDictionary<Operation, OutputBlocks>? outputBlocks = null)
     {
+        _outputBlocks = outputBlocks ?? new Dictionary<Operation, OutputBlocks>();
         Strategies = strategies;
         Buffers = buffers;
         Options = options;
@@ -37,6 +39,11 @@ internal sealed class KernelPlan
     private readonly HashSet<Operation> _inParts;
     private readonly HashSet<Operation> _fusedAway;
     private readonly HashSet<Operation> _skipsZeroInputs;
+    private readonly IReadOnlyDictionary<Operation, OutputBlocks> _outputBlocks;
+
+    /// <summary>The blocks of outputs of a layer planned as <see cref="LayerStrategy.SimdChannelBlocks"/> or <see cref="LayerStrategy.SparseBlocks"/>.</summary>
+    public OutputBlocks BlocksOf(Operation op) =>
+        _outputBlocks.TryGetValue(op, out var blocks) ? blocks : throw new System.InvalidOperationException($"{op.Name} is not planned as a block kernel");
 
     /// <summary>Whether the dense SIMD kernel of <paramref name="op"/> gathers its nonzero inputs and skips the rest (<see cref="ActivationFacts.SkipsZeroInputs"/>).</summary>
     public bool SkipsZeroInputs(Operation op) => _skipsZeroInputs.Contains(op);

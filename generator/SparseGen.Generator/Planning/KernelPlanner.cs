@@ -19,6 +19,7 @@ internal static class KernelPlanner
         var fusedPools = new Dictionary<Operation, PoolOperation>(ReferenceComparer.Instance);
         var inParts = new HashSet<Operation>(ReferenceComparer.Instance);
         var skipsZeroInputs = new HashSet<Operation>(ReferenceComparer.Instance);
+        var outputBlocks = new Dictionary<Operation, OutputBlocks>(ReferenceComparer.Instance);
         long unrolledTotal = 0;
         foreach (var op in graph.Operations)
         {
@@ -30,16 +31,23 @@ internal static class KernelPlanner
                 case ConvOperation conv:
                     nonZeros = conv.Weight.NonZeroCount;
                     var pool = options.FusePools ? FusablePool(graph, conv) : null;
+                    // Block kernels are for ungrouped convolutions only: a grouped one has no blocks to weigh.
+                    var convBlocks = conv.Group == 1 ? OutputBlocks.Of(conv.Weight) : null;
                     strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv is not (LayerStrategy.DenseSimd or LayerStrategy.SparseRows or LayerStrategy.SparseBlocks)
                         ? (forcedConv is LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks && conv.Group != 1 ? LayerStrategy.SimdTable : forcedConv)
-                        : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros), pool is not null);
+                        : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros), pool is not null, convBlocks);
+                    if (strategy == LayerStrategy.SimdChannelBlocks)
+                    {
+                        outputBlocks[conv] = convBlocks!;
+                    }
+
                     var fused = pool is not null && strategy is LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks or LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled;
                     if (fused)
                     {
                         fusedPools[conv] = pool!;
                     }
 
-                    estimate = CostModel.EstimateConv(conv, graph.ShapeOf(conv.Output), strategy, fused);
+                    estimate = CostModel.EstimateConv(conv, graph.ShapeOf(conv.Output), strategy, fused, convBlocks);
                     break;
                 case DenseOperation dense:
                     nonZeros = dense.Weight.NonZeroCount;
@@ -49,10 +57,16 @@ internal static class KernelPlanner
                         skipsZeroInputs.Add(dense);
                     }
 
+                    var denseBlocks = OutputBlocks.Of(dense.Weight);
                     strategy = options.ForcedDenseStrategy is { } forcedDense && forcedDense is not (LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled or LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks)
                         ? forcedDense
-                        : CostModel.ChooseDense(dense, options, CanUnroll(nonZeros), skips);
-                    estimate = CostModel.EstimateDense(dense, strategy, skips, ShapeInference.ElementCount(graph.ShapeOf(dense.Output)) / dense.OutputFeatures);
+                        : CostModel.ChooseDense(dense, options, CanUnroll(nonZeros), skips, denseBlocks);
+                    if (strategy == LayerStrategy.SparseBlocks)
+                    {
+                        outputBlocks[dense] = denseBlocks;
+                    }
+
+                    estimate = CostModel.EstimateDense(dense, strategy, skips, ShapeInference.ElementCount(graph.ShapeOf(dense.Output)) / dense.OutputFeatures, denseBlocks);
                     break;
                 default:
                     continue;
@@ -70,7 +84,7 @@ internal static class KernelPlanner
             }
         }
 
-        return new KernelPlan(strategies, BufferPlanner.Plan(graph), options, fusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null, inParts, skipsZeroInputs);
+        return new KernelPlan(strategies, BufferPlanner.Plan(graph), options, fusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null, inParts, skipsZeroInputs, outputBlocks);
 
         bool CanUnroll(long nonZeros) => nonZeros <= options.MaxUnrolledNonZerosPerLayer && unrolledTotal + nonZeros <= options.MaxUnrolledNonZerosPerModel;
     }

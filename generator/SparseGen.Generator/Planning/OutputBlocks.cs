@@ -51,33 +51,15 @@ internal sealed class OutputBlocks
     /// <summary>The blocks of <paramref name="weight"/>, whose first dimension is its outputs.</summary>
     public static OutputBlocks Of(Tensor weight)
     {
-        var outputs = weight.Shape[0];
-        var rest = weight.Data.Length / Math.Max(1, outputs);
-        var slots = Partition(weight, outputs, rest);
+        var slots = Partition(weight, weight.Shape[0], Rest(weight));
         int live = 0, liveChannels = 0, keptZeros = 0;
-        for (var first = 0; first < slots.Length; first += Size)
+        foreach (var vector in Vectors(weight, slots))
         {
-            var channels = 0;
-            for (var lane = 0; lane < Size; lane++)
+            if (vector.NonZeros > 0)
             {
-                channels += slots[first + lane] >= 0 ? 1 : 0;
-            }
-
-            for (var r = 0; r < rest; r++)
-            {
-                var nonZeros = 0;
-                for (var lane = 0; lane < Size; lane++)
-                {
-                    var o = slots[first + lane];
-                    nonZeros += o >= 0 && weight.Data[((long)o * rest) + r] != 0f ? 1 : 0;
-                }
-
-                if (nonZeros > 0)
-                {
-                    live++;
-                    liveChannels += channels;
-                    keptZeros += channels - nonZeros;
-                }
+                live++;
+                liveChannels += vector.Outputs;
+                keptZeros += vector.Outputs - vector.NonZeros;
             }
         }
 
@@ -91,32 +73,60 @@ internal sealed class OutputBlocks
     /// </summary>
     public (IReadOnlyList<(int Index, float[] Weights)> Vectors, IReadOnlyList<int> Starts) LiveVectorsByBlock()
     {
-        var rest = _weight.Data.Length / Math.Max(1, _weight.Shape[0]);
         var vectors = new List<(int, float[])>();
         var starts = new List<int> { 0 };
-        for (var first = 0; first < Slots.Count; first += Size)
+        foreach (var vector in Vectors(_weight, Slots))
         {
-            for (var r = 0; r < rest; r++)
+            if (vector.NonZeros > 0)
             {
-                var vector = new float[Size];
-                var live = false;
+                var weights = new float[Size];
                 for (var lane = 0; lane < Size; lane++)
                 {
-                    var output = Slots[first + lane];
-                    vector[lane] = output >= 0 ? _weight.Data[((long)output * rest) + r] : 0f;
-                    live |= vector[lane] != 0f;
+                    var output = Slots[vector.First + lane];
+                    weights[lane] = output >= 0 ? _weight.Data[((long)output * vector.Indices) + vector.Index] : 0f;
                 }
 
-                if (live)
-                {
-                    vectors.Add((r, vector));
-                }
+                vectors.Add((vector.Index, weights));
             }
 
-            starts.Add(vectors.Count);
+            if (vector.Index == vector.Indices - 1)
+            {
+                starts.Add(vectors.Count);
+            }
         }
 
         return (vectors, starts);
+    }
+
+    private static int Rest(Tensor weight) => weight.Data.Length / Math.Max(1, weight.Shape[0]);
+
+    /// <summary>
+    /// Every vector, block by block (<paramref name="slots"/>) and index by index: where its block's lanes start, its
+    /// index, the block's outputs (lanes that are not empty) and its nonzero weights.
+    /// </summary>
+    private static IEnumerable<(int First, int Index, int Indices, int Outputs, int NonZeros)> Vectors(Tensor weight, IReadOnlyList<int> slots)
+    {
+        var rest = Rest(weight);
+        for (var first = 0; first < slots.Count; first += Size)
+        {
+            var outputs = 0;
+            for (var lane = 0; lane < Size; lane++)
+            {
+                outputs += slots[first + lane] >= 0 ? 1 : 0;
+            }
+
+            for (var r = 0; r < rest; r++)
+            {
+                var nonZeros = 0;
+                for (var lane = 0; lane < Size; lane++)
+                {
+                    var output = slots[first + lane];
+                    nonZeros += output >= 0 && weight.Data[((long)output * rest) + r] != 0f ? 1 : 0;
+                }
+
+                yield return (first, r, rest, outputs, nonZeros);
+            }
+        }
     }
 
     /// <summary>

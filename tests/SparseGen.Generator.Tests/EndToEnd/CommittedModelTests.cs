@@ -69,12 +69,7 @@ public sealed class CommittedModelTests
     [Fact]
     public void Filters_zeroed_in_place_leave_only_their_live_channels_and_the_outputs_of_ONNX_Runtime()
     {
-        const string file = "fashion_cnn_filters_zeroed75.onnx";
-        var bytes = File.ReadAllBytes(Path.Combine(FashionMnistSampleTests.RepositoryRoot(), "benchmarks", "SparseGen.Benchmarks", "models", file));
-        var loaded = ModelLoader.Load(bytes);
-        Assert.True(loaded.Succeeded, loaded.Error?.ToString());
-
-        var optimized = GraphOptimizer.Optimize(loaded.Graph!);
+        var (bytes, optimized) = BenchmarkModel("fashion_cnn_filters_zeroed75.onnx");
 
         // 24 of conv1's 32 filters and 48 of conv2's 64 are zero with a zero bias: their channels, the conv2 weights and
         // the fc1 columns that read them are gone, leaving the graph of the model with them removed.
@@ -93,10 +88,7 @@ public sealed class CommittedModelTests
     public void Blocks_of_16_channels_run_as_block_kernels_without_a_zero_weight_and_give_the_outputs_of_ONNX_Runtime()
     {
         const string file = "fashion_cnn_mac_aware90_blocks16.onnx";
-        var bytes = File.ReadAllBytes(Path.Combine(FashionMnistSampleTests.RepositoryRoot(), "benchmarks", "SparseGen.Benchmarks", "models", file));
-        var loaded = ModelLoader.Load(bytes);
-        Assert.True(loaded.Succeeded, loaded.Error?.ToString());
-        var optimized = GraphOptimizer.Optimize(loaded.Graph!);
+        var (bytes, optimized) = BenchmarkModel(file);
 
         // conv2 and fc1 were pruned in vectors of 16 output channels (outputs): the planner runs only their live vectors.
         var plan = KernelPlanner.Plan(optimized, PlannerOptions.Default);
@@ -121,6 +113,15 @@ public sealed class CommittedModelTests
         var input = Enumerable.Range(0, batch * 784).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
         var model = new CompiledModel(GeneratedModelCompiler.Compile("CommittedBlocks", new[] { (file + ".g.cs", source) }).GetType("Committed.Blocks.Model", throwOnError: true)!);
         Close.Assert(OnnxRuntimeOracle.Run(bytes, input, new[] { batch, 1, 28, 28 }), model.PredictEach(input, batch), "ONNX Runtime");
+    }
+
+    /// <summary>A model committed for the benchmarks: its bytes (for ONNX Runtime) and its optimised graph.</summary>
+    private static (byte[] Bytes, ModelGraph Optimized) BenchmarkModel(string file)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(FashionMnistSampleTests.RepositoryRoot(), "benchmarks", "SparseGen.Benchmarks", "models", file));
+        var loaded = ModelLoader.Load(bytes);
+        Assert.True(loaded.Succeeded, loaded.Error?.ToString());
+        return (bytes, GraphOptimizer.Optimize(loaded.Graph!));
     }
 
     private static bool IsFloatLiteral(ExpressionSyntax expression)
