@@ -41,6 +41,8 @@ internal static class LanesCode
 private interface ILanes<V> where V : struct
 {
     int Count { get; }
+    /// <summary>Whether the CPU has 32 vector registers of this width (AVX-512, Arm64), room for tiles of 28 accumulators.</summary>
+    bool HasThirtyTwoRegisters { get; }
     V Splat(float value);
     V Load(ref float source, int offset);
     /// <summary>
@@ -78,6 +80,7 @@ private readonly struct Lanes512 : ILanes<global::System.Runtime.Intrinsics.Vect
 {
     public static bool IsSupported => global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
     public int Count => 16;
+    public bool HasThirtyTwoRegisters => true;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector512<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector512.Create(value);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -114,6 +117,7 @@ private readonly struct Lanes256 : ILanes<global::System.Runtime.Intrinsics.Vect
 {
     public static bool IsSupported => global::System.Runtime.Intrinsics.X86.Avx2.IsSupported && global::System.Runtime.Intrinsics.X86.Fma.IsSupported;
     public int Count => 8;
+    public bool HasThirtyTwoRegisters => global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector256<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector256.Create(value);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -154,6 +158,7 @@ private readonly struct Lanes128 : ILanes<global::System.Runtime.Intrinsics.Vect
 {
     public static bool IsSupported => global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported || global::System.Runtime.Intrinsics.X86.Fma.IsSupported;
     public int Count => 4;
+    public bool HasThirtyTwoRegisters => global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported || global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector128<float> Splat(float value) => global::System.Runtime.Intrinsics.Vector128.Create(value);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -196,6 +201,7 @@ private readonly struct Lanes128 : ILanes<global::System.Runtime.Intrinsics.Vect
 private readonly struct Lanes1 : ILanes<float>
 {
     public int Count => 1;
+    public bool HasThirtyTwoRegisters => false;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public float Splat(float value) => value;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

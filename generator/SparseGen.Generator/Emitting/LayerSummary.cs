@@ -20,6 +20,7 @@ internal sealed class LayerSummary
 
     public int Number { get; }
 
+    /// <summary>The op the kernels compute: the plan's graph's (<see cref="KernelPlan.Graph"/>).</summary>
     public Operation Op { get; }
 
     /// <summary><c>Layer 2 · Conv 32→64 3×3 · 68.5 % zero · 5,811 MACs kept · unrolled</c>.</summary>
@@ -41,6 +42,7 @@ internal sealed class LayerSummary
         var weightLayers = 0;
         for (var index = 0; index < graph.Operations.Count; index++)
         {
+            // Described as the model has it; the kernels compute the plan's graph (the same ops, some rewritten).
             var op = graph.Operations[index];
             LayerStatistics? layerStatistics = null;
             if (op is ConvOperation or DenseOperation or BatchNormOperation)
@@ -84,7 +86,7 @@ internal sealed class LayerSummary
                 detail += ", then " + pool.OpType + " '" + pool.Name + "' → " + Literals.Shape(graph.ShapeOf(pool.Output)) + " in the same loop";
             }
 
-            summaries.Add(new LayerSummary(index + 1, op, title, detail, layerStatistics, strategy));
+            summaries.Add(new LayerSummary(index + 1, plan.Graph.Operations[index], title, detail, layerStatistics, strategy));
         }
 
         return summaries;

@@ -30,7 +30,11 @@ internal static class SimdChannelsConvKernelEmitter
         var shape = SimdChannelsShape.Of(conv, g, pooled: pool is not null);
         var kernels = layer.Kernels;
         var planes = kernels.AllocateScratch(g.SimdPlanes);
-        var scratch = layer.PrivateScratch(shape.Pixels * Block * (pool is null ? 1 : 2));
+        // Stored channels last, a tile's vectors go straight to the output: only a pooled tile's top row waits in scratch.
+        var channelsLast = layer.Plan.StoresChannelsLast(conv);
+        var scratch = channelsLast
+            ? pool is null ? null : layer.PrivateScratch(shape.Pixels / 2 * Block)
+            : layer.PrivateScratch(shape.Pixels * Block * (pool is null ? 1 : 2));
         var channelStride = g.Phases * g.PhaseHeight * g.PhaseWidth;
         var windows = shape.Windows;
         var windowOffsets = windows.Select(k => g.SimdOffset(new ConvTap(0f, 0, 0, k, 0, 0, 0, 0, 0))).ToList();
@@ -61,7 +65,7 @@ internal static class SimdChannelsConvKernelEmitter
             kernels.FloatTable(layer.TableName("Weights"), table);
         }
 
-        if (slots is not null)
+        if (slots is not null && !channelsLast)
         {
             kernels.IntTable(layer.TableName("Channels"), slots.ToArray());
         }
@@ -105,9 +109,13 @@ internal static class SimdChannelsConvKernelEmitter
             }
 
             writer.Statement("ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Bias") + ");");
-            writer.Statement("ref float scratch = ref " + scratch + ";");
+            if (scratch is not null)
+            {
+                writer.Statement("ref float scratch = ref " + scratch + ";");
+            }
+
             writer.Statement("ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);");
-            if (slots is not null)
+            if (slots is not null && !channelsLast)
             {
                 writer.Statement("ref int channelOf = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Channels") + ");");
             }
@@ -115,7 +123,11 @@ internal static class SimdChannelsConvKernelEmitter
             using (writer.Block("for (int m = " + Literals.Int(from) + "; m < " + Literals.Int(to) + "; m += lanes.Count)"))
             {
                 writer.Statement("V b = lanes.Load(ref bias, m);");
-                writer.Statement("int channels = global::System.Math.Min(lanes.Count, " + Literals.Int(to) + " - m);");
+                if (!channelsLast)
+                {
+                    writer.Statement("int channels = global::System.Math.Min(lanes.Count, " + Literals.Int(to) + " - m);");
+                }
+
                 if (table.Length > 0 && offsets is null)
                 {
                     writer.Statement("int block = (m >> 4) * " + Literals.Int(stride) + " + (m & 15);");
@@ -135,8 +147,17 @@ internal static class SimdChannelsConvKernelEmitter
                     {
                         WriteTileStart(writer, g, shape);
                         WriteTile(writer, shape, inputs, table.Length > 0, offsets is not null, windows.Count, windowOffsets, channelStride, g.PhaseWidth);
-                        writer.Statements(Accumulators(shape).Select((a, i) => "lanes.Store(" + (relu ? "lanes.Relu(" + a + ")" : a) + ", ref scratch, " + Vector(i) + ");").ToArray());
-                        WriteScatter(writer, shape.Pixels, g.OutputPlane, "oy * " + Literals.Int(g.OutputWidth) + " + ox", slots is not null);
+                        if (channelsLast)
+                        {
+                            writer.Line("// pixel oy · " + Literals.Int(g.OutputWidth) + " + ox + i, channels m … at y[pixel · " + Literals.Int(lanesTotal) + " + m]");
+                            writer.Statement("int pixel = oy * " + Literals.Int(g.OutputWidth) + " + ox;");
+                            writer.Statements(Accumulators(shape).Select((a, i) => "lanes.Store(" + (relu ? "lanes.Relu(" + a + ")" : a) + ", ref output, " + ChannelsLastIndex(i, lanesTotal) + ");").ToArray());
+                        }
+                        else
+                        {
+                            writer.Statements(Accumulators(shape).Select((a, i) => "lanes.Store(" + (relu ? "lanes.Relu(" + a + ")" : a) + ", ref scratch, " + Vector(i) + ");").ToArray());
+                            WriteScatter(writer, shape.Pixels, g.OutputPlane, "oy * " + Literals.Int(g.OutputWidth) + " + ox", slots is not null);
+                        }
                     }
                 }
                 else
@@ -148,25 +169,55 @@ internal static class SimdChannelsConvKernelEmitter
                     using (writer.Block("for (int tile = 0; tile < " + Literals.Int(shape.Tiles) + "; tile++)"))
                     {
                         WriteTileStart(writer, g, shape);
-                        using (writer.Block("for (int oy = 2 * py; oy < 2 * py + 2; oy++)"))
+                        var pooledPixel = "py * " + Literals.Int(pooledWidth) + " + (ox >> 1)";
+                        if (offsets is not null && table.Length > 0)
                         {
-                            WriteTile(writer, shape, inputs, table.Length > 0, offsets is not null, windows.Count, windowOffsets, channelStride, g.PhaseWidth);
-                            var activated = Accumulators(shape).Select(a => relu ? "lanes.Relu(" + a + ")" : a).ToList();
-                            writer.Line("// The window's top row keeps max(top-left, top-right); the bottom row adds bottom-left, then bottom-right: the reference's order.");
-                            using (writer.Block("if (oy == 2 * py)"))
+                            using (writer.Block("if (lanes.HasThirtyTwoRegisters)"))
                             {
-                                writer.Statements(Enumerable.Range(0, pairs).Select(j =>
-                                    "lanes.Store(lanes.MaxOf(" + activated[2 * j] + ", " + activated[(2 * j) + 1] + "), ref scratch, " + Vector(pairs + j) + ");").ToArray());
+                                WritePooledRowPairTile(writer, shape, g.PhaseWidth, relu, channelsLast ? (pooledPixel, lanesTotal) : null);
                             }
 
                             using (writer.Block("else"))
                             {
-                                writer.Statements(Enumerable.Range(0, pairs).Select(j =>
-                                    "lanes.Store(lanes.MaxOf(lanes.MaxOf(lanes.Load(ref scratch, " + Vector(pairs + j) + "), " + activated[2 * j] + "), " + activated[(2 * j) + 1] + "), ref scratch, " + Vector(j) + ");").ToArray());
+                                WriteRowByRow();
                             }
                         }
+                        else
+                        {
+                            WriteRowByRow();
+                        }
 
-                        WriteScatter(writer, pairs, pooledPlane, "py * " + Literals.Int(pooledWidth) + " + (ox >> 1)", slots is not null);
+                        if (!channelsLast)
+                        {
+                            WriteScatter(writer, pairs, pooledPlane, pooledPixel, slots is not null);
+                        }
+
+                        void WriteRowByRow()
+                        {
+                            using (writer.Block("for (int oy = 2 * py; oy < 2 * py + 2; oy++)"))
+                            {
+                                WriteTile(writer, shape, inputs, table.Length > 0, offsets is not null, windows.Count, windowOffsets, channelStride, g.PhaseWidth);
+                                var activated = Accumulators(shape).Select(a => relu ? "lanes.Relu(" + a + ")" : a).ToList();
+                                writer.Line("// The window's top row keeps max(top-left, top-right); the bottom row adds bottom-left, then bottom-right: the reference's order.");
+                                using (writer.Block("if (oy == 2 * py)"))
+                                {
+                                    writer.Statements(Enumerable.Range(0, pairs).Select(j =>
+                                        "lanes.Store(lanes.MaxOf(" + activated[2 * j] + ", " + activated[(2 * j) + 1] + "), ref scratch, " + Vector(channelsLast ? j : pairs + j) + ");").ToArray());
+                                }
+
+                                using (writer.Block("else"))
+                                {
+                                    if (channelsLast)
+                                    {
+                                        writer.Statement("int pixel = " + pooledPixel + ";");
+                                    }
+
+                                    writer.Statements(Enumerable.Range(0, pairs).Select(j =>
+                                        "lanes.Store(lanes.MaxOf(lanes.MaxOf(lanes.Load(ref scratch, " + Vector(channelsLast ? j : pairs + j) + "), " + activated[2 * j] + "), " + activated[(2 * j) + 1] + "), "
+                                        + (channelsLast ? "ref output, " + ChannelsLastIndex(j, lanesTotal) : "ref scratch, " + Vector(j)) + ");").ToArray());
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -253,6 +304,38 @@ internal static class SimdChannelsConvKernelEmitter
         }
     }
 
+    /// <summary>
+    /// Both rows of the pool windows in one tile (2P accumulators, a… the top row and c… the bottom one), for lanes with 32
+    /// vector registers: each weight vector loaded serves 2P multiply-adds, and the windows' maxima are taken in registers in
+    /// the reference's order. The pooled vectors go to scratch (as the row-by-row tile leaves them) or, with
+    /// <paramref name="channelsLast"/> (the first pixel's expression, the output's channels), to the output.
+    /// </summary>
+    private static void WritePooledRowPairTile(SourceWriter writer, SimdChannelsShape shape, int phaseWidth, bool relu, (string Pixel, int Channels)? channelsLast)
+    {
+        var top = Accumulators(shape).ToList();
+        var bottom = Enumerable.Range(0, shape.Pixels).Select(i => "c" + Literals.Int(i)).ToList();
+        writer.Statement("V " + string.Join(", ", top.Concat(bottom).Select(a => a + " = b")) + ";");
+        writer.Statement("int s = 2 * py * " + Literals.Int(phaseWidth) + " + ox;");
+        using (writer.Block("for (int e = 0; e < vectors; e++)"))
+        {
+            writer.Statement("V k = lanes.Load(ref blockWeights, e * " + Literals.Int(Block) + ");");
+            writer.Statement("ref float at = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s + global::System.Runtime.CompilerServices.Unsafe.Add(ref blockOffsets, e));");
+            writer.Statements(top.Select((a, i) => a + " = lanes.MultiplyAdd(lanes.Splat(" + (i == 0 ? "at" : "global::System.Runtime.CompilerServices.Unsafe.Add(ref at, " + Literals.Int(i) + ")") + "), k, " + a + ");").ToArray());
+            writer.Statements(bottom.Select((a, i) => a + " = lanes.MultiplyAdd(lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref at, " + Literals.Int(phaseWidth + i) + ")), k, " + a + ");").ToArray());
+        }
+
+        string Activated(string a) => relu ? "lanes.Relu(" + a + ")" : a;
+        writer.Line("// max(top-left, top-right), then bottom-left, then bottom-right: the reference's order.");
+        if (channelsLast is { } layout)
+        {
+            writer.Statement("int pixel = " + layout.Pixel + ";");
+        }
+
+        writer.Statements(Enumerable.Range(0, shape.Pixels / 2).Select(j =>
+            "lanes.Store(lanes.MaxOf(lanes.MaxOf(lanes.MaxOf(" + Activated(top[2 * j]) + ", " + Activated(top[(2 * j) + 1]) + "), " + Activated(bottom[2 * j]) + "), " + Activated(bottom[(2 * j) + 1]) + "), "
+            + (channelsLast is { } to ? "ref output, " + ChannelsLastIndex(j, to.Channels) : "ref scratch, " + Vector(j)) + ");").ToArray());
+    }
+
     /// <summary>Copies <paramref name="vectors"/> vectors of scratch (pixel-major, a vector of channels each) into the channel planes of y.</summary>
     private static void WriteScatter(SourceWriter writer, int vectors, int plane, string pixel, bool throughChannelTable)
     {
@@ -286,6 +369,10 @@ internal static class SimdChannelsConvKernelEmitter
                 + (i == 0 ? "" : Vector(i) + " + ") + "channel);").ToArray());
         }
     }
+
+    /// <summary>Where pixel <c>pixel + i</c>'s vector of channels m … goes in an output stored channels last.</summary>
+    private static string ChannelsLastIndex(int i, int channels) =>
+        (i == 0 ? "pixel" : "(pixel + " + Literals.Int(i) + ")") + " * " + Literals.Int(channels) + " + m";
 
     private static IEnumerable<string> Accumulators(SimdChannelsShape shape) => Enumerable.Range(0, shape.Pixels).Select(i => "a" + Literals.Int(i));
 

@@ -7,6 +7,7 @@ namespace SparseGen.Generator.Planning;
 internal sealed class KernelPlan
 {
     public KernelPlan(
+        ModelGraph graph,
         IReadOnlyDictionary<Operation, LayerStrategy> strategies,
         BufferPlan buffers,
         PlannerOptions options,
@@ -14,8 +15,11 @@ internal sealed class KernelPlan
         BatchSection? batchSection = null,
         HashSet<Operation>? inParts = null,
         HashSet<Operation>? skipsZeroInputs = null,
-        IReadOnlyDictionary<Operation, OutputBlocks>? outputBlocks = null)
+        IReadOnlyDictionary<Operation, OutputBlocks>? outputBlocks = null,
+        IReadOnlyCollection<Operation>? channelsLast = null)
     {
+        Graph = graph;
+        _channelsLast = new HashSet<Operation>(channelsLast ?? System.Array.Empty<Operation>(), ReferenceComparer.Instance);
         _outputBlocks = outputBlocks ?? new Dictionary<Operation, OutputBlocks>();
         Strategies = strategies;
         Buffers = buffers;
@@ -26,6 +30,17 @@ internal sealed class KernelPlan
         _inParts = inParts ?? new HashSet<Operation>(ReferenceComparer.Instance);
         _skipsZeroInputs = skipsZeroInputs ?? new HashSet<Operation>(ReferenceComparer.Instance);
     }
+
+    /// <summary>
+    /// The graph the kernels compute: the planned graph, or what <see cref="ChannelsLastRewrite"/> made of it (same op
+    /// names and order; the planned graph's ops have the same strategies and blocks as the ops that stand for them).
+    /// </summary>
+    public ModelGraph Graph { get; }
+
+    /// <summary>Whether the convolution <paramref name="conv"/> of <see cref="Graph"/> stores its output [C×H×W] as [H×W×C].</summary>
+    public bool StoresChannelsLast(Operation conv) => _channelsLast.Contains(conv);
+
+    private readonly HashSet<Operation> _channelsLast;
 
     /// <summary>Max pools computed inside the SIMD convolution before them, keyed by that convolution.</summary>
     public IReadOnlyDictionary<Operation, PoolOperation> FusedPools { get; }

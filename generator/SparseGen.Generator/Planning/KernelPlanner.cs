@@ -12,7 +12,49 @@ namespace SparseGen.Generator.Planning;
 /// </summary>
 internal static class KernelPlanner
 {
+    /// <summary>
+    /// The plan for <paramref name="graph"/>; where a channels-in-lanes convolution feeds a fully connected layer, the
+    /// kernels compute the graph <see cref="ChannelsLastRewrite"/> makes of it (<see cref="KernelPlan.Graph"/>), every
+    /// decision about an op also kept under the op of <paramref name="graph"/> it stands for.
+    /// </summary>
     public static KernelPlan Plan(ModelGraph graph, PlannerOptions options)
+    {
+        var choices = Choose(graph, options, forced: null);
+        var rewrite = ChannelsLastRewrite.Apply(graph, choices.Strategies, choices.FusedPools, op => choices.OutputBlocks[op]);
+        if (rewrite is null)
+        {
+            return choices.ToPlan(graph, options, null);
+        }
+
+        // The rewritten convolutions keep their strategy; their lanes are now their channels in order.
+        var forced = rewrite.ChannelsLast.ToDictionary(
+            conv => conv,
+            conv => (choices.Strategies[rewrite.Originals[conv]], OutputBlocks.InOrder(((ConvOperation)conv).Weight)),
+            ReferenceComparer.Instance);
+        var rewritten = Choose(rewrite.Graph, options, forced);
+        foreach (var original in rewrite.Originals.Values)
+        {
+            if (choices.Strategies.TryGetValue(original, out var strategy))
+            {
+                rewritten.Strategies[original] = strategy;
+            }
+
+            if (choices.OutputBlocks.TryGetValue(original, out var blocks))
+            {
+                rewritten.OutputBlocks[original] = blocks;
+            }
+
+            if (choices.FusedPools.TryGetValue(original, out var pool))
+            {
+                rewritten.FusedPools[original] = pool;
+            }
+        }
+
+        return rewritten.ToPlan(rewrite.Graph, options, rewrite);
+    }
+
+    /// <param name="forced">Strategies and blocks fixed beforehand (the rewritten convolutions), or null.</param>
+    private static Choices Choose(ModelGraph graph, PlannerOptions options, IReadOnlyDictionary<Operation, (LayerStrategy Strategy, OutputBlocks Blocks)>? forced)
     {
         // Reference equality: two ops of one graph may be equal as records.
         var strategies = new Dictionary<Operation, LayerStrategy>(ReferenceComparer.Instance);
@@ -33,9 +75,17 @@ internal static class KernelPlanner
                     var pool = options.FusePools ? FusablePool(graph, conv) : null;
                     // Block kernels are for ungrouped convolutions only: a grouped one has no blocks to weigh.
                     var convBlocks = conv.Group == 1 ? OutputBlocks.Of(conv.Weight) : null;
-                    strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv is not (LayerStrategy.DenseSimd or LayerStrategy.SparseRows or LayerStrategy.SparseBlocks)
-                        ? (forcedConv is LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks && conv.Group != 1 ? LayerStrategy.SimdTable : forcedConv)
-                        : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros), pool is not null, convBlocks);
+                    if (forced is not null && forced.TryGetValue(conv, out var fixedChoice))
+                    {
+                        (strategy, convBlocks) = fixedChoice;
+                    }
+                    else
+                    {
+                        strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv is not (LayerStrategy.DenseSimd or LayerStrategy.SparseRows or LayerStrategy.SparseBlocks)
+                            ? (forcedConv is LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks && conv.Group != 1 ? LayerStrategy.SimdTable : forcedConv)
+                            : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros), pool is not null, convBlocks);
+                    }
+
                     if (strategy == LayerStrategy.SimdChannelBlocks)
                     {
                         outputBlocks[conv] = convBlocks!;
@@ -84,7 +134,7 @@ internal static class KernelPlanner
             }
         }
 
-        return new KernelPlan(strategies, BufferPlanner.Plan(graph), options, fusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null, inParts, skipsZeroInputs, outputBlocks);
+        return new Choices(strategies, fusedPools, inParts, skipsZeroInputs, outputBlocks);
 
         bool CanUnroll(long nonZeros) => nonZeros <= options.MaxUnrolledNonZerosPerLayer && unrolledTotal + nonZeros <= options.MaxUnrolledNonZerosPerModel;
     }
@@ -113,5 +163,17 @@ internal static class KernelPlanner
         return isPlain2x2 && poolShape[0] == convShape[0] && poolShape[1] == convShape[1] / 2 && poolShape[2] == convShape[2] / 2 && poolShape[1] > 0 && poolShape[2] > 0
             ? pool
             : null;
+    }
+
+    /// <summary>The decisions of one pass over a graph.</summary>
+    private sealed record Choices(
+        Dictionary<Operation, LayerStrategy> Strategies,
+        Dictionary<Operation, PoolOperation> FusedPools,
+        HashSet<Operation> InParts,
+        HashSet<Operation> SkipsZeroInputs,
+        Dictionary<Operation, OutputBlocks> OutputBlocks)
+    {
+        public KernelPlan ToPlan(ModelGraph graph, PlannerOptions options, ChannelsLastGraph? rewrite) =>
+            new(graph, Strategies, BufferPlanner.Plan(graph), options, FusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null, InParts, SkipsZeroInputs, OutputBlocks, rewrite?.ChannelsLast);
     }
 }

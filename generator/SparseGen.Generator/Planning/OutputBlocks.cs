@@ -49,9 +49,23 @@ internal sealed class OutputBlocks
     public int KeptZeros { get; }
 
     /// <summary>The blocks of <paramref name="weight"/>, whose first dimension is its outputs.</summary>
-    public static OutputBlocks Of(Tensor weight)
+    public static OutputBlocks Of(Tensor weight) => WithSlots(weight, Partition(weight, weight.Shape[0], Rest(weight)));
+
+    /// <summary>Blocks of 16 consecutive outputs of <paramref name="weight"/>, lane l of block b output 16b + l: for weights already in lane order.</summary>
+    public static OutputBlocks InOrder(Tensor weight)
     {
-        var slots = Partition(weight, weight.Shape[0], Rest(weight));
+        var outputs = weight.Shape[0];
+        var slots = new int[(outputs + Size - 1) / Size * Size];
+        for (var lane = 0; lane < slots.Length; lane++)
+        {
+            slots[lane] = lane < outputs ? lane : -1;
+        }
+
+        return WithSlots(weight, slots);
+    }
+
+    private static OutputBlocks WithSlots(Tensor weight, int[] slots)
+    {
         int live = 0, liveChannels = 0, keptZeros = 0;
         foreach (var vector in Vectors(weight, slots))
         {

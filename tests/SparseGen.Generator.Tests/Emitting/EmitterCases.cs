@@ -109,6 +109,12 @@ internal static class EmitterCases
             InBlocks(Dense("f", "d", 800, 20, 0.0, true, Activation.Relu, 22), 0.7, 23),
             Dense("d", "y", 20, 3, 0.3, true, Activation.None, 24));
         yield return Ir(
+            "IR_Conv_sigmoid_flatten_dense",
+            new[] { 3, 6, 7 },
+            Conv("x", "c", 3, 24, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.4, true, Activation.Sigmoid, 25),
+            new ReshapeOperation("flatten", "c", "f", new[] { -1 }),
+            Dense("f", "y", 24 * 42, 6, 0.5, true, Activation.None, 26));
+        yield return Ir(
             "IR_Reshape_then_dense_clip",
             new[] { 2, 3, 2 },
             new ReshapeOperation("flatten", "x", "f", new[] { -1 }),
