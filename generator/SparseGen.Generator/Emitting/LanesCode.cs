@@ -64,11 +64,17 @@ private interface ILanes<V> where V : struct
     V Add(V left, V right);
     /// <summary>left · right per lane, rounded as a scalar float product is.</summary>
     V Multiply(V left, V right);
-    /// <summary>v &gt; 0 ? v : 0 per lane, as the reference's Relu (a NaN gives 0).</summary>
+    /// <summary>
+    /// v &gt; 0 ? v : 0 per lane, as the reference's Relu (a NaN gives 0). On x86 one <c>maxps</c> with the zero second:
+    /// it returns its second operand unless the first is greater, NaN and −0 included, which is this rule exactly.
+    /// </summary>
     V Relu(V value);
     /// <summary>v &lt; min ? min : v &gt; max ? max : v per lane, as the reference's Clip (a NaN stays).</summary>
     V Clip(V value, V min, V max);
-    /// <summary>candidate &gt; current ? candidate : current per lane, the reference's max step (a NaN already taken stays).</summary>
+    /// <summary>
+    /// candidate &gt; current ? candidate : current per lane, the reference's max step (a NaN already taken stays); on x86
+    /// <c>maxps(candidate, current)</c>, the same rule in one instruction.
+    /// </summary>
     V MaxOf(V current, V candidate);
     /// <summary>The even lanes of low ‖ high.</summary>
     V Even(V low, V high);
@@ -101,12 +107,12 @@ private readonly struct Lanes512 : ILanes<global::System.Runtime.Intrinsics.Vect
     public global::System.Runtime.Intrinsics.Vector512<float> Multiply(global::System.Runtime.Intrinsics.Vector512<float> left, global::System.Runtime.Intrinsics.Vector512<float> right) => left * right;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector512<float> Relu(global::System.Runtime.Intrinsics.Vector512<float> value) =>
-        global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(value, global::System.Runtime.Intrinsics.Vector512<float>.Zero), value, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
+        global::System.Runtime.Intrinsics.X86.Avx512F.Max(value, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector512<float> Clip(global::System.Runtime.Intrinsics.Vector512<float> value, global::System.Runtime.Intrinsics.Vector512<float> min, global::System.Runtime.Intrinsics.Vector512<float> max) =>
         global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(value, min), min, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(value, max), max, value));
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public global::System.Runtime.Intrinsics.Vector512<float> MaxOf(global::System.Runtime.Intrinsics.Vector512<float> current, global::System.Runtime.Intrinsics.Vector512<float> candidate) => global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(candidate, current), candidate, current);
+    public global::System.Runtime.Intrinsics.Vector512<float> MaxOf(global::System.Runtime.Intrinsics.Vector512<float> current, global::System.Runtime.Intrinsics.Vector512<float> candidate) => global::System.Runtime.Intrinsics.X86.Avx512F.Max(candidate, current);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector512<float> Even(global::System.Runtime.Intrinsics.Vector512<float> low, global::System.Runtime.Intrinsics.Vector512<float> high) => global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(low, global::System.Runtime.Intrinsics.Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), high);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -140,12 +146,12 @@ private readonly struct Lanes256 : ILanes<global::System.Runtime.Intrinsics.Vect
     public global::System.Runtime.Intrinsics.Vector256<float> Multiply(global::System.Runtime.Intrinsics.Vector256<float> left, global::System.Runtime.Intrinsics.Vector256<float> right) => left * right;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> value) =>
-        global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(value, global::System.Runtime.Intrinsics.Vector256<float>.Zero), value, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+        global::System.Runtime.Intrinsics.X86.Avx.Max(value, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector256<float> Clip(global::System.Runtime.Intrinsics.Vector256<float> value, global::System.Runtime.Intrinsics.Vector256<float> min, global::System.Runtime.Intrinsics.Vector256<float> max) =>
         global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.LessThan(value, min), min, global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(value, max), max, value));
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public global::System.Runtime.Intrinsics.Vector256<float> MaxOf(global::System.Runtime.Intrinsics.Vector256<float> current, global::System.Runtime.Intrinsics.Vector256<float> candidate) => global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(candidate, current), candidate, current);
+    public global::System.Runtime.Intrinsics.Vector256<float> MaxOf(global::System.Runtime.Intrinsics.Vector256<float> current, global::System.Runtime.Intrinsics.Vector256<float> candidate) => global::System.Runtime.Intrinsics.X86.Avx.Max(candidate, current);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector256<float> Even(global::System.Runtime.Intrinsics.Vector256<float> low, global::System.Runtime.Intrinsics.Vector256<float> high) =>
         global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.X86.Avx2.Permute4x64(global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.X86.Avx.Shuffle(low, high, 0b10_00_10_00)), 0b11_01_10_00));
@@ -183,12 +189,13 @@ private readonly struct Lanes128 : ILanes<global::System.Runtime.Intrinsics.Vect
     public global::System.Runtime.Intrinsics.Vector128<float> Multiply(global::System.Runtime.Intrinsics.Vector128<float> left, global::System.Runtime.Intrinsics.Vector128<float> right) => left * right;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> value) =>
-        global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero), value, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+        global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Max(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero) : global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero), value, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector128<float> Clip(global::System.Runtime.Intrinsics.Vector128<float> value, global::System.Runtime.Intrinsics.Vector128<float> min, global::System.Runtime.Intrinsics.Vector128<float> max) =>
         global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(value, min), min, global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(value, max), max, value));
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public global::System.Runtime.Intrinsics.Vector128<float> MaxOf(global::System.Runtime.Intrinsics.Vector128<float> current, global::System.Runtime.Intrinsics.Vector128<float> candidate) => global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(candidate, current), candidate, current);
+    public global::System.Runtime.Intrinsics.Vector128<float> MaxOf(global::System.Runtime.Intrinsics.Vector128<float> current, global::System.Runtime.Intrinsics.Vector128<float> candidate) =>
+        global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Max(candidate, current) : global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(candidate, current), candidate, current);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector128<float> Even(global::System.Runtime.Intrinsics.Vector128<float> low, global::System.Runtime.Intrinsics.Vector128<float> high) =>
         global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Shuffle(low, high, 0b10_00_10_00) : global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.UnzipEven(low, high);
