@@ -15,10 +15,13 @@ internal readonly record struct ConvTap(float Weight, int OutputBase, int InputB
 internal sealed class ConvGeometry
 {
     private readonly ConvOperation _conv;
+    private readonly int _rowAlignment;
 
-    public ConvGeometry(ConvOperation conv, int[] inputShape, int[] outputShape)
+    /// <param name="rowAlignment">Floats the rows of the phase planes (and of the SIMD kernels' wide planes) are rounded up to.</param>
+    public ConvGeometry(ConvOperation conv, int[] inputShape, int[] outputShape, int rowAlignment = 1)
     {
         _conv = conv;
+        _rowAlignment = rowAlignment;
         InputHeight = inputShape[1];
         InputWidth = inputShape[2];
         OutputHeight = outputShape[1];
@@ -50,7 +53,11 @@ internal sealed class ConvGeometry
     /// <summary>Rows of one phase plane: the padded input's rows ph, ph + sH, … (see <see cref="SimdPlanes"/>).</summary>
     public int PhaseHeight => (InputHeight + _conv.Pads[0] + _conv.Pads[2] + StrideH - 1) / StrideH;
 
-    public int PhaseWidth => (InputWidth + _conv.Pads[1] + _conv.Pads[3] + StrideW - 1) / StrideW;
+    /// <summary>Columns of one phase plane: the padded input's columns pw, pw + sW, …, rounded up to the row alignment.</summary>
+    public int PhaseWidth => (NaturalPhaseWidth + _rowAlignment - 1) / _rowAlignment * _rowAlignment;
+
+    /// <summary>Columns of one phase plane without the row alignment.</summary>
+    public int NaturalPhaseWidth => (InputWidth + _conv.Pads[1] + _conv.Pads[3] + StrideW - 1) / StrideW;
 
     /// <summary>Phase planes per input channel, one per (row, column) residue of the stride.</summary>
     public int Phases => StrideH * StrideW;

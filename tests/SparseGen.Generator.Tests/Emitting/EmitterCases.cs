@@ -109,6 +109,11 @@ internal static class EmitterCases
             InBlocks(Dense("f", "d", 800, 20, 0.0, true, Activation.Relu, 22), 0.7, 23),
             Dense("d", "y", 20, 3, 0.3, true, Activation.None, 24));
         yield return Ir(
+            "IR_Conv_pool_rows_of_30_aligned_to_32",
+            new[] { 2, 6, 28 },
+            Conv("x", "c", 2, 5, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.5, true, Activation.Relu, 27),
+            new PoolOperation("pool", "c", "y", PoolKind.Max, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, new[] { 1, 1 }, false, false));
+        yield return Ir(
             "IR_Conv_sigmoid_flatten_dense",
             new[] { 3, 6, 7 },
             Conv("x", "c", 3, 24, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.4, true, Activation.Sigmoid, 25),
