@@ -447,15 +447,15 @@ private static void ActivateLanes<V, TLanes>(global::System.ReadOnlySpan<float> 
 /// ascending order, so a vector's spill past a row is overwritten later (or by the next channel, in the same task);
 /// nothing is read past <paramref name="wideLength"/> (the kernels leave two vectors of slack past the wide plane, so
 /// that the last pooled row runs in lanes too) or written at or past <paramref name="limit"/>: a vector that would
-/// cross it goes through a small buffer and only its valid outputs are copied.
+/// cross it has only its valid outputs copied, lane by lane. Inlined into each channel's loop (no stackalloc, which
+/// would stop that): the call cost about a tenth of conv1's time on the Fashion-MNIST CNNs.
 /// </summary>
-[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
 private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, global::System.Span<float> y, int offset, int pooledRows, int pooledColumns, int wideRowLength, bool relu, int limit) where V : struct where TLanes : struct, ILanes<V>
 {
     TLanes lanes = default;
     int count = lanes.Count;
     ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-    global::System.Span<float> last = stackalloc float[16];
     for (int py = 0; py < pooledRows; py++)
     {
         int top = 2 * py * wideRowLength, bottom = top + wideRowLength, o = offset + py * pooledColumns, px = 0;
@@ -488,8 +488,12 @@ private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, g
                 }
                 else
                 {
-                    lanes.Store(max, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(last), 0);
-                    last.Slice(0, global::System.Math.Min(count, pooledColumns - px)).CopyTo(y.Slice(o + px));
+                    // A copy of its own takes the address, so that max itself stays in a register.
+                    V spill = max;
+                    for (int k = 0, n = global::System.Math.Min(count, pooledColumns - px); k < n; k++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, o + px + k) = global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.As<V, float>(ref spill), k);
+                    }
                 }
             }
         }
