@@ -73,14 +73,15 @@ internal static class KernelPlanner
                 case ConvOperation conv:
                     nonZeros = conv.Weight.NonZeroCount;
                     var pool = options.FusePools ? FusablePool(graph, conv) : null;
-                    // Block kernels are for ungrouped convolutions only: a grouped one has no blocks to weigh.
-                    var convBlocks = conv.Group == 1 ? OutputBlocks.Of(conv.Weight) : null;
+                    OutputBlocks? convBlocks;
                     if (forced is not null && forced.TryGetValue(conv, out var fixedChoice))
                     {
                         (strategy, convBlocks) = fixedChoice;
                     }
                     else
                     {
+                        // Block kernels are for ungrouped convolutions only: a grouped one has no blocks to weigh.
+                        convBlocks = conv.Group == 1 ? OutputBlocks.Of(conv.Weight) : null;
                         strategy = options.ForcedConvStrategy is { } forcedConv && forcedConv is not (LayerStrategy.DenseSimd or LayerStrategy.SparseRows or LayerStrategy.SparseBlocks)
                             ? (forcedConv is LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks && conv.Group != 1 ? LayerStrategy.SimdTable : forcedConv)
                             : CostModel.ChooseConv(conv, graph.ShapeOf(conv.Output), options, CanUnroll(nonZeros), pool is not null, convBlocks);
