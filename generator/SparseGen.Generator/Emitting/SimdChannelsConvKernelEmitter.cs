@@ -279,14 +279,7 @@ internal static class SimdChannelsConvKernelEmitter
         if (liveVectorsOnly)
         {
             writer.Statement("int s = oy * " + Literals.Int(phaseWidth) + " + ox;");
-            using (writer.Block("for (int e = 0; e < vectors; e++)"))
-            {
-                writer.Statement("V k = lanes.Load(ref blockWeights, e * " + Literals.Int(Block) + ");");
-                writer.Statement("ref float at = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s + global::System.Runtime.CompilerServices.Unsafe.Add(ref blockOffsets, e));");
-                writer.Statements(accumulators.Select((a, i) =>
-                    a + " = lanes.MultiplyAdd(lanes.Splat(" + (i == 0 ? "at" : "global::System.Runtime.CompilerServices.Unsafe.Add(ref at, " + Literals.Int(i) + ")") + "), k, " + a + ");").ToArray());
-            }
-
+            WriteLiveVectorLoop(writer, accumulators.Select((a, i) => (a, i)));
             return;
         }
 
@@ -305,6 +298,21 @@ internal static class SimdChannelsConvKernelEmitter
     }
 
     /// <summary>
+    /// The loop over a block's live vectors: each loads its 16 weights and multiplies them into every accumulator, with the
+    /// input at the vector's offset from <c>s</c> plus the accumulator's own offset, broadcast.
+    /// </summary>
+    private static void WriteLiveVectorLoop(SourceWriter writer, IEnumerable<(string Accumulator, int Offset)> terms)
+    {
+        using (writer.Block("for (int e = 0; e < vectors; e++)"))
+        {
+            writer.Statement("V k = lanes.Load(ref blockWeights, e * " + Literals.Int(Block) + ");");
+            writer.Statement("ref float at = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s + global::System.Runtime.CompilerServices.Unsafe.Add(ref blockOffsets, e));");
+            writer.Statements(terms.Select(t =>
+                t.Accumulator + " = lanes.MultiplyAdd(lanes.Splat(" + (t.Offset == 0 ? "at" : "global::System.Runtime.CompilerServices.Unsafe.Add(ref at, " + Literals.Int(t.Offset) + ")") + "), k, " + t.Accumulator + ");").ToArray());
+        }
+    }
+
+    /// <summary>
     /// Both rows of the pool windows in one tile (2P accumulators, a… the top row and c… the bottom one), for lanes with 32
     /// vector registers: each weight vector loaded serves 2P multiply-adds, and the windows' maxima are taken in registers in
     /// the reference's order. The pooled vectors go to scratch (as the row-by-row tile leaves them) or, with
@@ -316,13 +324,7 @@ internal static class SimdChannelsConvKernelEmitter
         var bottom = Enumerable.Range(0, shape.Pixels).Select(i => "c" + Literals.Int(i)).ToList();
         writer.Statement("V " + string.Join(", ", top.Concat(bottom).Select(a => a + " = b")) + ";");
         writer.Statement("int s = 2 * py * " + Literals.Int(phaseWidth) + " + ox;");
-        using (writer.Block("for (int e = 0; e < vectors; e++)"))
-        {
-            writer.Statement("V k = lanes.Load(ref blockWeights, e * " + Literals.Int(Block) + ");");
-            writer.Statement("ref float at = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s + global::System.Runtime.CompilerServices.Unsafe.Add(ref blockOffsets, e));");
-            writer.Statements(top.Select((a, i) => a + " = lanes.MultiplyAdd(lanes.Splat(" + (i == 0 ? "at" : "global::System.Runtime.CompilerServices.Unsafe.Add(ref at, " + Literals.Int(i) + ")") + "), k, " + a + ");").ToArray());
-            writer.Statements(bottom.Select((a, i) => a + " = lanes.MultiplyAdd(lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref at, " + Literals.Int(phaseWidth + i) + ")), k, " + a + ");").ToArray());
-        }
+        WriteLiveVectorLoop(writer, top.Select((a, i) => (a, i)).Concat(bottom.Select((a, i) => (a, phaseWidth + i))));
 
         string Activated(string a) => relu ? "lanes.Relu(" + a + ")" : a;
         writer.Line("// max(top-left, top-right), then bottom-left, then bottom-right: the reference's order.");
