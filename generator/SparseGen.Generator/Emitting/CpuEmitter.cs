@@ -51,7 +51,7 @@ internal static class CpuEmitter
 
     private static (KernelClassBuilder Kernels, BatchGroupCode? Batch) WriteKernels(ModelGraph graph, KernelPlan plan, IReadOnlyList<LayerSummary> layers, PlannerOptions options)
     {
-        var kernels = new KernelClassBuilder(options, plan.Buffers.ArenaLength);
+        var kernels = new KernelClassBuilder(options, plan.Buffers.ArenaLength, PlanesHandoffs.Find(plan));
         var buffers = plan.Buffers;
         var section = plan.BatchSection;
         int headEnd = -1, tailStart = -1;

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using SparseGen.Generator.Planning;
+using SparseGen.Model.Graph;
 
 namespace SparseGen.Generator.Emitting;
 
@@ -13,15 +14,21 @@ internal sealed class KernelClassBuilder
     private readonly HashSet<KernelHelper> _helpers = new();
     private readonly HashSet<string> _tables = new(System.StringComparer.Ordinal);
 
+    private readonly Dictionary<Operation, int> _inputPlanes = new(ReferenceComparer.Instance);
+
     private int _readEnd;
 
-    public KernelClassBuilder(PlannerOptions options, int arenaLength)
+    public KernelClassBuilder(PlannerOptions options, int arenaLength, PlanesHandoffs? handoffs = null)
     {
         Options = options;
         ArenaLength = arenaLength;
+        Handoffs = handoffs ?? PlanesHandoffs.None;
     }
 
     public PlannerOptions Options { get; }
+
+    /// <summary>The convolutions that write their pooled output into the next one's zero-bordered planes.</summary>
+    public PlanesHandoffs Handoffs { get; }
 
     /// <summary>Floats of the arena: the values, then the kernels' scratch, then the SIMD kernels' read slack.</summary>
     public int ArenaLength { get; private set; }
@@ -42,6 +49,22 @@ internal sealed class KernelClassBuilder
     {
         var offset = Planning.BufferPlan.Align(ArenaLength);
         ArenaLength = offset + length;
+        return offset;
+    }
+
+    /// <summary>
+    /// The zero-bordered input planes of the convolution <paramref name="conv"/>, <paramref name="length"/> floats of
+    /// scratch allocated on the first call: the convolution that fills them (<see cref="Handoffs"/>) and the one that reads
+    /// them get the same offset.
+    /// </summary>
+    public int InputPlanesOf(Operation conv, int length)
+    {
+        if (!_inputPlanes.TryGetValue(conv, out var offset))
+        {
+            offset = AllocateScratch(length);
+            _inputPlanes[conv] = offset;
+        }
+
         return offset;
     }
 

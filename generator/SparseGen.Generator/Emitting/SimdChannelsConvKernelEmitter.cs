@@ -23,13 +23,16 @@ internal static class SimdChannelsConvKernelEmitter
     /// <summary>Output channels per block of the weight table: the widest lanes, so every narrower width reads whole vectors.</summary>
     internal const int Block = OutputBlocks.Size;
 
+    /// <summary>The geometry of the zero-bordered planes the kernel reads its input from: rows as long as the padded input's.</summary>
+    internal static ConvGeometry Geometry(ConvOperation conv, int[] inputShape, int[] outputShape) => new(conv, inputShape, outputShape);
+
     public static void Emit(LayerContext layer, ConvOperation conv)
     {
-        var g = new ConvGeometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output));
+        var g = Geometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output));
         var pool = layer.Plan.FusedPoolOf(conv);
         var shape = SimdChannelsShape.Of(conv, g, pooled: pool is not null);
         var kernels = layer.Kernels;
-        var planes = kernels.AllocateScratch(g.SimdPlanes);
+        var planes = kernels.InputPlanesOf(conv, g.SimdPlanes);
         // Stored channels last, a tile's vectors go straight to the output: only a pooled tile's top row waits in scratch.
         var channelsLast = layer.Plan.StoresChannelsLast(conv);
         var scratch = channelsLast
@@ -79,7 +82,10 @@ internal static class SimdChannelsConvKernelEmitter
             "ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");",
         });
 
-        methods.Add(SimdConvKernelEmitter.PadInputPiece(g, planes, ""));
+        if (!kernels.Handoffs.IsFed(conv))
+        {
+            methods.Add(SimdConvKernelEmitter.PadInputPiece(g, planes, ""));
+        }
 
         // With intra-op threads each 16-channel block is a task, and the blocks run side by side.
         var blockStep = layer.Plan.RunsInParts(conv) ? Block : lanesTotal;
@@ -95,7 +101,8 @@ internal static class SimdChannelsConvKernelEmitter
                 ? "weights[((block · " + Literals.Int(inputs) + " + c) · " + Literals.Int(windows.Count) + " + kernel position) · 16 + channel in block]"
                 : "the live vectors of block b are weights[(starts[b] .. starts[b + 1]) · 16 + lane], each reading the input at offsets[vector]; lane l of block b is channel channels[16 · b + l]";
             writer.Line("// " + layout + "; tiles of "
-                + Literals.Int(shape.Pixels) + " pixels of a row, " + Literals.Int(shape.Tiles) + " a row" + (pool is null ? "" : "; rows in pairs for the 2×2 max pool"));
+                + Literals.Int(shape.Pixels) + " pixels of a row, " + Literals.Int(shape.Tiles) + " a row" + (pool is null ? "" : "; rows in pairs for the 2×2 max pool")
+                + (kernels.Handoffs.IsFed(conv) ? "; the input planes filled by the convolution before, pooled rows written in place" : ""));
             using var scope = writer.Block();
             writer.Statement("TLanes lanes = default;");
             if (table.Length > 0)

@@ -23,6 +23,8 @@ public enum EmitVariant
     Vector128Only,
     /// <summary>Pixels in lanes as tables at 256 bits with no pool fused.</summary>
     Vector256Only,
+    /// <summary>Pixels in lanes as tables at 256 bits with pools fused: the pooled tiles at eight lanes.</summary>
+    PooledTablesVector256Only,
     SimdChannels,
     SimdChannelsScalarLanesOnly,
     /// <summary>Channels in lanes at 128 bits with no pool fused: the convolution's own output and a separate pool.</summary>
@@ -67,6 +69,10 @@ internal static class CompiledCases
         EmitVariant.Vector256Only => PlannerOptions.Default with
         {
             ForcedConvStrategy = LayerStrategy.SimdTable, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.Vector256, FusePools = false,
+        },
+        EmitVariant.PooledTablesVector256Only => PlannerOptions.Default with
+        {
+            ForcedConvStrategy = LayerStrategy.SimdTable, ForcedDenseStrategy = LayerStrategy.DenseSimd, LaneWidths = LaneWidths.Vector256,
         },
         EmitVariant.SimdChannels => PlannerOptions.Default with { ForcedConvStrategy = LayerStrategy.SimdChannels, ForcedDenseStrategy = LayerStrategy.DenseSimd },
         EmitVariant.SimdChannelsScalarLanesOnly => PlannerOptions.Default with

@@ -114,6 +114,20 @@ internal static class EmitterCases
             Conv("x", "c", 2, 5, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.5, true, Activation.Relu, 27),
             new PoolOperation("pool", "c", "y", PoolKind.Max, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, new[] { 1, 1 }, false, false));
         yield return Ir(
+            "IR_Conv_pool_into_padded_conv",
+            new[] { 1, 13, 28 },
+            Conv("x", "c", 1, 6, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.5, true, Activation.Relu, 28),
+            new PoolOperation("pool", "c", "p", PoolKind.Max, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, new[] { 1, 1 }, false, false),
+            Conv("p", "d", 6, 32, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.0, true, Activation.Relu, 29),
+            new PoolOperation("pool2", "d", "q", PoolKind.Max, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, new[] { 1, 1 }, false, false),
+            new ReshapeOperation("flatten", "q", "f", new[] { -1 }),
+            Dense("f", "y", 32 * 21, 5, 0.5, true, Activation.None, 30));
+        yield return Ir(
+            "IR_Conv_pool_rows_of_64_odd_height_no_activation",
+            new[] { 2, 9, 60 },
+            Conv("x", "c", 2, 3, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.3, true, Activation.None, 31),
+            new PoolOperation("pool", "c", "y", PoolKind.Max, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, new[] { 1, 1 }, false, false));
+        yield return Ir(
             "IR_Conv_sigmoid_flatten_dense",
             new[] { 3, 6, 7 },
             Conv("x", "c", 3, 24, 1, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1, 1, 1 }, new[] { 1, 1 }, 0.4, true, Activation.Sigmoid, 25),

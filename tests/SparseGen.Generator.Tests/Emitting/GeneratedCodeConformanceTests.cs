@@ -53,7 +53,7 @@ public sealed class GeneratedCodeConformanceTests
                 foreach (var variant in new[]
                 {
                     EmitVariant.ScalarUnrolled, EmitVariant.SimdTable, EmitVariant.SimdUnrolled, EmitVariant.SimdUnrolledSmallMethods,
-                    EmitVariant.ScalarLanesOnly, EmitVariant.Vector128Only, EmitVariant.Vector256Only,
+                    EmitVariant.ScalarLanesOnly, EmitVariant.Vector128Only, EmitVariant.Vector256Only, EmitVariant.PooledTablesVector256Only,
                     EmitVariant.SimdChannels, EmitVariant.SimdChannelsScalarLanesOnly, EmitVariant.SimdChannelsVector128Only,
                     EmitVariant.Blocks, EmitVariant.BlocksVector128Only, EmitVariant.BlocksScalarLanesOnly,
                 })

@@ -425,6 +425,8 @@ namespace Samples.Models
                 V Even(V low, V high);
                 /// <summary>The odd lanes of low ‖ high.</summary>
                 V Odd(V low, V high);
+                /// <summary><paramref name="value"/> with its lanes from <paramref name="count"/> on made +0 (every lane kept when count ≥ Count).</summary>
+                V KeepFirst(V value, int count);
             }
 
             private readonly struct Lanes512 : ILanes<global::System.Runtime.Intrinsics.Vector512<float>>
@@ -462,6 +464,9 @@ namespace Samples.Models
                 public global::System.Runtime.Intrinsics.Vector512<float> Even(global::System.Runtime.Intrinsics.Vector512<float> low, global::System.Runtime.Intrinsics.Vector512<float> high) => global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(low, global::System.Runtime.Intrinsics.Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), high);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector512<float> Odd(global::System.Runtime.Intrinsics.Vector512<float> low, global::System.Runtime.Intrinsics.Vector512<float> high) => global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(low, global::System.Runtime.Intrinsics.Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), high);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector512<float> KeepFirst(global::System.Runtime.Intrinsics.Vector512<float> value, int count) =>
+                    global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.LessThan(global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), global::System.Runtime.Intrinsics.Vector512.Create(count))), value, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
             }
 
             private readonly struct Lanes256 : ILanes<global::System.Runtime.Intrinsics.Vector256<float>>
@@ -503,6 +508,9 @@ namespace Samples.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector256<float> Odd(global::System.Runtime.Intrinsics.Vector256<float> low, global::System.Runtime.Intrinsics.Vector256<float> high) =>
                     global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.X86.Avx2.Permute4x64(global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.X86.Avx.Shuffle(low, high, 0b11_01_11_01)), 0b11_01_10_00));
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector256<float> KeepFirst(global::System.Runtime.Intrinsics.Vector256<float> value, int count) =>
+                    global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.LessThan(global::System.Runtime.Intrinsics.Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), global::System.Runtime.Intrinsics.Vector256.Create(count))), value, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
             }
 
             private readonly struct Lanes128 : ILanes<global::System.Runtime.Intrinsics.Vector128<float>>
@@ -547,6 +555,9 @@ namespace Samples.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector128<float> Odd(global::System.Runtime.Intrinsics.Vector128<float> low, global::System.Runtime.Intrinsics.Vector128<float> high) =>
                     global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Shuffle(low, high, 0b11_01_11_01) : global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.UnzipOdd(low, high);
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public global::System.Runtime.Intrinsics.Vector128<float> KeepFirst(global::System.Runtime.Intrinsics.Vector128<float> value, int count) =>
+                    global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.LessThan(global::System.Runtime.Intrinsics.Vector128.Create(0, 1, 2, 3), global::System.Runtime.Intrinsics.Vector128.Create(count))), value, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
             }
 
             /// <summary>One lane: the same kernels on a CPU without the SIMD above.</summary>
@@ -576,10 +587,12 @@ namespace Samples.Models
                 public float Clip(float value, float min, float max) => value < min ? min : value > max ? max : value;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public float MaxOf(float current, float candidate) => candidate > current ? candidate : current;
-                /// <summary>Not used: one lane has no pairs (the kernels take their scalar path).</summary>
+                /// <summary>The even lanes of low ‖ high: low.</summary>
                 public float Even(float low, float high) => low;
-                /// <summary>Not used: one lane has no pairs.</summary>
+                /// <summary>The odd lanes of low ‖ high: high.</summary>
                 public float Odd(float low, float high) => high;
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                public float KeepFirst(float value, int count) => count > 0 ? value : 0f;
             }
 
             /// <summary>
@@ -859,6 +872,19 @@ namespace Samples.Models
             }
 
             /// <summary>
+            /// Stores the first <paramref name="count"/> lanes of <paramref name="value"/>, fewer than a vector, one at a time: the
+            /// last pooled vector of a task's last channel, whose other lanes would cross into the next task's plane.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+            private static void StoreFirst<V>(V value, ref float destination, int offset, int count) where V : struct
+            {
+                for (int k = 0; k < count; k++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref destination, offset + k) = global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.As<V, float>(ref value), k);
+                }
+            }
+
+            /// <summary>
             /// 2×2, stride-2 max pooling of [channels × height × width] into [channels × height/2 × width/2], each
             /// window taken in the reference's order (top-left first, a NaN taken first stays). Vectors read two
             /// rows' worth of pairs and split them into even and odd lanes; outputs are written in ascending order,
@@ -929,9 +955,9 @@ namespace Samples.Models
             {
                 var x = arena.Slice(0, 36);
                 var y = arena.Slice(0, 18);
+                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 128);
                 TLanes lanes = default;
                 int strip = 3 * lanes.Count;
-                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 128);
                 ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 192);
                 // Zero-bordered copy of the input, 8×8; wide rows of 8, strips of 3 vectors
                 PadInput(x, arena.Slice(128, 64), 1, 6, 6, 1, 1, 1, 1, 8, 8, 1);
@@ -942,9 +968,9 @@ namespace Samples.Models
             {
                 var x = arena.Slice(0, 36);
                 var y = arena.Slice(0, 18);
+                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 128);
                 TLanes lanes = default;
                 int strip = 3 * lanes.Count;
-                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 128);
                 ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 192);
                 // Output channels 0–1: the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),
                 // are weights[starts[m · 6 + c] .. starts[m · 6 + c + 1]), each reading the planes from its aligned base.
