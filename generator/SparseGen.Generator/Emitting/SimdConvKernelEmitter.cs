@@ -178,7 +178,7 @@ internal static class SimdConvKernelEmitter
         return CodePiece.Write(writer =>
         {
             writer.Line("// Output channels " + Literals.Int(from) + "–" + Literals.Int(to - 1) + ": the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),");
-            writer.Line("// are weights[starts[m · " + Literals.Int(classes) + " + c] .. starts[m · " + Literals.Int(classes) + " + c + 1]), each reading the planes from its aligned base.");
+            writer.Line("// are weights[starts[m · " + Literals.Int(classes) + " + c] .. starts[m · " + Literals.Int(classes) + " + c + 1]), each reading the planes from its aligned base" + FedPlanes(layer) + ".");
             using (writer.Block())
             {
                 writer.Statement("var starts = " + layer.TableName("Starts") + ";");
@@ -241,7 +241,7 @@ internal static class SimdConvKernelEmitter
         return CodePiece.Write(writer =>
         {
             writer.Line("// Output channels " + Literals.Int(from) + "–" + Literals.Int(to - 1) + ": the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),");
-            writer.Line("// are weights[starts[m · " + Literals.Int(classes) + " + c] .. starts[m · " + Literals.Int(classes) + " + c + 1]), each reading the planes from its aligned base.");
+            writer.Line("// are weights[starts[m · " + Literals.Int(classes) + " + c] .. starts[m · " + Literals.Int(classes) + " + c + 1]), each reading the planes from its aligned base" + FedPlanes(layer) + ".");
             writer.Line("// Tiles of " + Pairs(perTile) + (perWideTile == perTile ? "" : " (" + Literals.Int(perWideTile) + " with 32 vector registers)")
                 + " of rows, two vectors a row from wide column c on, pooled in registers into pooled columns c/2 …" + (planes is null ? "" : " of " + planes.Description));
             using (writer.Block())
@@ -364,6 +364,9 @@ internal static class SimdConvKernelEmitter
             }
         });
     }
+
+    /// <summary>The comment's note that the convolution before filled the planes (<see cref="PlanesHandoffs"/>), or nothing.</summary>
+    private static string FedPlanes(LayerContext layer) => layer.Kernels.Handoffs.IsFed(layer.Op) ? " (planes the convolution before filled: no copy)" : "";
 
     /// <summary>Accumulators of a pooled tile with 32 vector registers: as the channel kernels' two-row tiles, room for the weight and two loads.</summary>
     private const int WideTileAccumulators = 28;
