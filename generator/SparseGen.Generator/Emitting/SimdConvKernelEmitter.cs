@@ -177,22 +177,10 @@ internal static class SimdConvKernelEmitter
         var classes = tables.Residues.Count;
         return CodePiece.Write(writer =>
         {
-            writer.Line("// Output channels " + Literals.Int(from) + "–" + Literals.Int(to - 1) + ": the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),");
-            writer.Line("// are weights[starts[m · " + Literals.Int(classes) + " + c] .. starts[m · " + Literals.Int(classes) + " + c + 1]), each reading the planes from its aligned base" + FedPlanes(layer) + ".");
+            WriteTableComment(writer, layer, classes, from, to);
             using (writer.Block())
             {
-                writer.Statement("var starts = " + layer.TableName("Starts") + ";");
-                if (hasBias)
-                {
-                    writer.Statement("var bias = " + layer.TableName("Bias") + ";");
-                }
-
-                if (tables.HasWeights)
-                {
-                    writer.Statement("ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Weights") + ");");
-                    writer.Statement("ref int bases = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Bases") + ");");
-                }
-
+                WriteTableLocals(writer, layer, tables);
                 using (writer.Block(ConvKernelEmitter.Loop("m", from, to)))
                 {
                     writer.Statement("V b = lanes.Splat(" + (hasBias ? "bias[m]" : "0f") + ");");
@@ -221,14 +209,13 @@ internal static class SimdConvKernelEmitter
     }
 
     /// <summary>
-    /// Table-driven taps with the fused 2×2 max pool taken in registers: a tile is <c>P</c> pairs of rows, two vectors of
-    /// each row from wide column x on, the windows of pooled columns x/2 …; each pair pools into one vector that goes
-    /// straight to <paramref name="target"/> (the pool's output, or the zero-bordered planes of the convolution that reads
-    /// it). No wide plane and no second pass over it: conv1 of the block-pruned Fashion-MNIST CNN 0.99 → 0.54 µs, and its
-    /// reader's copy of 0.25 µs gone. A tile's
-    /// lanes past the pooled row's end (from wide columns past the output's) spill onto the next row, so the row's
-    /// segments are taken last first and each is overwritten when the next row's first segment is written; into planes
-    /// they are zeroed first, and the last row's land on the bottom border.
+    /// Table-driven taps with the fused 2×2 max pool taken in registers: a tile is P pairs of rows, two vectors of each row
+    /// from wide column c on (a segment), the windows of pooled columns c/2 …; each pair pools into one vector that goes
+    /// straight to the pool's output, or to <paramref name="planes"/>, the zero-bordered planes of the convolution that
+    /// reads it. No wide plane and no second pass over it: conv1 of the block-pruned Fashion-MNIST CNN 0.99 → 0.54 µs,
+    /// and its reader's copy of 0.25 µs gone. A segment's lanes past the pooled row (from wide columns past the output's)
+    /// spill onto the next row, so a row's segments are taken last first and what a spill covers is written again with
+    /// the next row's first segment; into planes the spilled lanes are zeroed, and the last row's land on the bottom border.
     /// </summary>
     private static CodePiece PooledTable(LayerContext layer, ConvGeometry g, TapTables tables, int from, int to, bool relu, PooledTarget? planes)
     {
@@ -240,25 +227,13 @@ internal static class SimdConvKernelEmitter
         var classes = tables.Residues.Count;
         return CodePiece.Write(writer =>
         {
-            writer.Line("// Output channels " + Literals.Int(from) + "–" + Literals.Int(to - 1) + ": the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),");
-            writer.Line("// are weights[starts[m · " + Literals.Int(classes) + " + c] .. starts[m · " + Literals.Int(classes) + " + c + 1]), each reading the planes from its aligned base" + FedPlanes(layer) + ".");
+            WriteTableComment(writer, layer, classes, from, to);
             writer.Line("// Tiles of " + Pairs(perTile) + (perWideTile == perTile ? "" : " (" + Literals.Int(perWideTile) + " with 32 vector registers)")
                 + " of rows, two vectors a row from wide column c on, pooled in registers into pooled columns c/2 …" + (planes is null ? "" : " of " + planes.Description));
             using (writer.Block())
             {
                 writer.Statement("TLanes lanes = default;");
-                writer.Statement("var starts = " + layer.TableName("Starts") + ";");
-                if (tables.HasBias)
-                {
-                    writer.Statement("var bias = " + layer.TableName("Bias") + ";");
-                }
-
-                if (tables.HasWeights)
-                {
-                    writer.Statement("ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Weights") + ");");
-                    writer.Statement("ref int bases = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Bases") + ");");
-                }
-
+                WriteTableLocals(writer, layer, tables);
                 writer.Statement("ref float output = ref " + target.Reference + ";");
                 if (relu)
                 {
@@ -365,9 +340,6 @@ internal static class SimdConvKernelEmitter
         });
     }
 
-    /// <summary>The comment's note that the convolution before filled the planes (<see cref="PlanesHandoffs"/>), or nothing.</summary>
-    private static string FedPlanes(LayerContext layer) => layer.Kernels.Handoffs.IsFed(layer.Op) ? " (planes the convolution before filled: no copy)" : "";
-
     /// <summary>Accumulators of a pooled tile with 32 vector registers: as the channel kernels' two-row tiles, room for the weight and two loads.</summary>
     private const int WideTileAccumulators = 28;
 
@@ -436,6 +408,29 @@ internal static class SimdConvKernelEmitter
                 plane,
                 g.PhaseWidth,
                 "the zero-bordered planes of '" + Literals.Comment(reader.Name) + "' (rows of " + Literals.Int(g.PhaseWidth) + "), lanes past a pooled row zeroed");
+        }
+    }
+
+    private static void WriteTableComment(SourceWriter writer, LayerContext layer, int classes, int from, int to)
+    {
+        writer.Line("// Output channels " + Literals.Int(from) + "–" + Literals.Int(to - 1) + ": the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),");
+        writer.Line("// are weights[starts[m · " + Literals.Int(classes) + " + c] .. starts[m · " + Literals.Int(classes) + " + c + 1]), each reading the planes from its aligned base"
+            + (layer.Kernels.Handoffs.IsFed(layer.Op) ? " (planes the convolution before filled: no copy)" : "") + ".");
+    }
+
+    /// <summary>The tables' locals: <c>starts</c>, <c>bias</c> where some bias is nonzero, <c>weights</c> and <c>bases</c> where some tap is.</summary>
+    private static void WriteTableLocals(SourceWriter writer, LayerContext layer, TapTables tables)
+    {
+        writer.Statement("var starts = " + layer.TableName("Starts") + ";");
+        if (tables.HasBias)
+        {
+            writer.Statement("var bias = " + layer.TableName("Bias") + ";");
+        }
+
+        if (tables.HasWeights)
+        {
+            writer.Statement("ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Weights") + ");");
+            writer.Statement("ref int bases = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Bases") + ");");
         }
     }
 
