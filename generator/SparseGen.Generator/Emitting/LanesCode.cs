@@ -454,6 +454,29 @@ private static void ActivateLanes<V, TLanes>(global::System.ReadOnlySpan<float> 
 }
 
 /// <summary>
+/// The 2×2 max pool of Count windows: the top row's pairs in <paramref name="top0"/> ‖ <paramref name="top1"/>, the bottom
+/// row's in <paramref name="bottom0"/> ‖ <paramref name="bottom1"/>, each window through Relu first if asked. Without Relu
+/// in the reference's order (top-left, top-right, bottom-left, bottom-right: a NaN taken first stays). With it, the max of
+/// a window's Relu'd values is max(0, its values above 0), exact in any order (a NaN, which Relu makes 0, never wins a
+/// "candidate > current" step from 0): rows first, then pairs, two shuffles instead of four.
+/// </summary>
+[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+private static V PoolWindows<V, TLanes>(V top0, V top1, V bottom0, V bottom1, bool relu) where V : struct where TLanes : struct, ILanes<V>
+{
+    TLanes lanes = default;
+    if (relu)
+    {
+        V zero = lanes.Splat(0f);
+        V left = lanes.MaxOf(lanes.MaxOf(zero, top0), bottom0), right = lanes.MaxOf(lanes.MaxOf(zero, top1), bottom1);
+        return lanes.MaxOf(lanes.Even(left, right), lanes.Odd(left, right));
+    }
+
+    V max = lanes.MaxOf(lanes.Even(top0, top1), lanes.Odd(top0, top1));
+    max = lanes.MaxOf(max, lanes.Even(bottom0, bottom1));
+    return lanes.MaxOf(max, lanes.Odd(bottom0, bottom1));
+}
+
+/// <summary>
 /// Writes a 2×2, stride-2 max pool of one channel's wide plane (rows of <paramref name="wideRowLength"/>, the extra
 /// columns garbage) to <paramref name="y"/> at <paramref name="offset"/>: pooledRows × pooledColumns outputs, each
 /// window through Relu first if asked and taken in the reference's order (top-left first). Outputs are written in
@@ -478,22 +501,7 @@ private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, g
             {
                 V top0 = lanes.Load(ref wide, top + 2 * px), top1 = lanes.Load(ref wide, top + 2 * px + count);
                 V bottom0 = lanes.Load(ref wide, bottom + 2 * px), bottom1 = lanes.Load(ref wide, bottom + 2 * px + count);
-                V max;
-                if (relu)
-                {
-                    // The max of a window's Relu'd values is max(0, its values above 0): exact in any order, a NaN (which
-                    // Relu makes 0) never wins a "candidate > current" step from 0. So rows first, then pairs: two
-                    // shuffles instead of four.
-                    V zero = lanes.Splat(0f);
-                    V left = lanes.MaxOf(lanes.MaxOf(zero, top0), bottom0), right = lanes.MaxOf(lanes.MaxOf(zero, top1), bottom1);
-                    max = lanes.MaxOf(lanes.Even(left, right), lanes.Odd(left, right));
-                }
-                else
-                {
-                    max = lanes.MaxOf(lanes.Even(top0, top1), lanes.Odd(top0, top1));
-                    max = lanes.MaxOf(max, lanes.Even(bottom0, bottom1));
-                    max = lanes.MaxOf(max, lanes.Odd(bottom0, bottom1));
-                }
+                V max = PoolWindows<V, TLanes>(top0, top1, bottom0, bottom1, relu);
 
                 if (o + px + count <= limit)
                 {
@@ -563,9 +571,7 @@ private static void MaxPool2x2<V, TLanes>(global::System.ReadOnlySpan<float> x, 
                 {
                     V top0 = lanes.Load(ref source, top + 2 * ox), top1 = lanes.Load(ref source, top + 2 * ox + count);
                     V bottom0 = lanes.Load(ref source, bottom + 2 * ox), bottom1 = lanes.Load(ref source, bottom + 2 * ox + count);
-                    V max = lanes.MaxOf(lanes.Even(top0, top1), lanes.Odd(top0, top1));
-                    max = lanes.MaxOf(max, lanes.Even(bottom0, bottom1));
-                    lanes.Store(lanes.MaxOf(max, lanes.Odd(bottom0, bottom1)), ref target, o + ox);
+                    lanes.Store(PoolWindows<V, TLanes>(top0, top1, bottom0, bottom1, relu: false), ref target, o + ox);
                 }
             }
 

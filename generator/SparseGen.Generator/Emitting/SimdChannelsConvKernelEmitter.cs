@@ -75,14 +75,15 @@ internal static class SimdChannelsConvKernelEmitter
 
         kernels.FloatTable(layer.TableName("Bias"), bias);
         var relu = conv.Activation.Kind == ActivationKind.Relu;
-        var methods = layer.LaneMethods(new[]
+        // Fed by the convolution before, the kernel never reads its input value itself: no copy, no x.
+        var copiesInput = !kernels.Handoffs.IsFed(conv);
+        var methods = layer.LaneMethods((copiesInput ? new[] { layer.SpanLocal("x", conv.Input) } : Array.Empty<string>()).Concat(new[]
         {
-            layer.SpanLocal("x", conv.Input),
             layer.SpanLocal("y", pool?.Output ?? conv.Output),
             "ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");",
-        });
+        }).ToList());
 
-        if (!kernels.Handoffs.IsFed(conv))
+        if (copiesInput)
         {
             methods.Add(SimdConvKernelEmitter.PadInputPiece(g, planes, ""));
         }
@@ -102,7 +103,7 @@ internal static class SimdChannelsConvKernelEmitter
                 : "the live vectors of block b are weights[(starts[b] .. starts[b + 1]) · 16 + lane], each reading the input at offsets[vector]; lane l of block b is channel channels[16 · b + l]";
             writer.Line("// " + layout + "; tiles of "
                 + Literals.Int(shape.Pixels) + " pixels of a row, " + Literals.Int(shape.Tiles) + " a row" + (pool is null ? "" : "; rows in pairs for the 2×2 max pool")
-                + (kernels.Handoffs.IsFed(conv) ? "; the input planes filled by the convolution before, pooled rows written in place" : ""));
+                + (copiesInput ? "" : "; the input planes filled by the convolution before, pooled rows written in place"));
             using var scope = writer.Block();
             writer.Statement("TLanes lanes = default;");
             if (table.Length > 0)

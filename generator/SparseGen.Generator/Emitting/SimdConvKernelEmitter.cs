@@ -38,12 +38,20 @@ internal static class SimdConvKernelEmitter
 
         var relu = conv.Activation.Kind == ActivationKind.Relu;
         var reader = kernels.Handoffs.ReaderOf(conv);
-        var locals = new List<string>
+        var copiesInput = !readsInPlace && !kernels.Handoffs.IsFed(conv);
+        var locals = new List<string>();
+        if (copiesInput)
         {
-            layer.SpanLocal("x", conv.Input),
-            layer.SpanLocal("y", pool?.Output ?? conv.Output),
-            "ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");",
-        };
+            locals.Add(layer.SpanLocal("x", conv.Input));
+        }
+
+        if (reader is null)
+        {
+            // Otherwise the output goes into the reader's planes.
+            locals.Add(layer.SpanLocal("y", pool?.Output ?? conv.Output));
+        }
+
+        locals.Add("ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");");
         if (!pooledTiles)
         {
             // The wide plane the strips go through on their way to the output.
@@ -54,7 +62,7 @@ internal static class SimdConvKernelEmitter
 
         var methods = layer.LaneMethods(locals);
         var phases = taps.SelectMany(t => t).Select(g.PhaseOf).Aggregate(0, (mask, phase) => mask | (1 << phase));
-        if (!readsInPlace && !kernels.Handoffs.IsFed(conv))
+        if (copiesInput)
         {
             methods.Add(PadInputPiece(g, planes, pooledTiles ? "" : "; wide rows of " + Literals.Int(g.PhaseWidth) + ", strips of " + Literals.Int(shape.Accumulators) + " vectors", phases));
         }
@@ -235,11 +243,6 @@ internal static class SimdConvKernelEmitter
                 writer.Statement("TLanes lanes = default;");
                 WriteTableLocals(writer, layer, tables);
                 writer.Statement("ref float output = ref " + target.Reference + ";");
-                if (relu)
-                {
-                    writer.Statement("V zero = lanes.Splat(0f);");
-                }
-
                 using (writer.Block(ConvKernelEmitter.Loop("m", from, to)))
                 {
                     writer.Statement("V b = lanes.Splat(" + (tables.HasBias ? "bias[m]" : "0f") + ");");
@@ -305,18 +308,7 @@ internal static class SimdConvKernelEmitter
             {
                 var (top0, top1, bottom0, bottom1) = ("a" + Literals.Int(4 * pair), "a" + Literals.Int((4 * pair) + 1), "a" + Literals.Int((4 * pair) + 2), "a" + Literals.Int((4 * pair) + 3));
                 var pooled = "p" + Literals.Int(pair);
-                if (relu)
-                {
-                    // As StorePooledRows: the max of Relu'd values is max(0, values), exact in any order; rows first, then pairs.
-                    writer.Statement("V " + pooled + "Left = lanes.MaxOf(lanes.MaxOf(zero, " + top0 + "), " + bottom0 + "), " + pooled + "Right = lanes.MaxOf(lanes.MaxOf(zero, " + top1 + "), " + bottom1 + ");");
-                    writer.Statement("V " + pooled + " = lanes.MaxOf(lanes.Even(" + pooled + "Left, " + pooled + "Right), lanes.Odd(" + pooled + "Left, " + pooled + "Right));");
-                }
-                else
-                {
-                    // Top-left, top-right, bottom-left, bottom-right: the reference's order.
-                    writer.Statement("V " + pooled + " = lanes.MaxOf(lanes.MaxOf(lanes.MaxOf(lanes.Even(" + top0 + ", " + top1 + "), lanes.Odd(" + top0 + ", " + top1 + ")), lanes.Even("
-                        + bottom0 + ", " + bottom1 + ")), lanes.Odd(" + bottom0 + ", " + bottom1 + "));");
-                }
+                writer.Statement("V " + pooled + " = PoolWindows" + LanesCode.TypeParameters + "(" + top0 + ", " + top1 + ", " + bottom0 + ", " + bottom1 + ", " + (relu ? "true" : "false") + ");");
 
                 var row = (pair == 0 ? "q" : "(q + " + Literals.Int(pair) + ")") + " * " + Literals.Int(target.RowStride) + " + (column >> 1)";
                 if (planes is not null)
