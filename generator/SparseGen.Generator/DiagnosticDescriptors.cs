@@ -48,6 +48,31 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor NotAClass = new(
+        "SPG006",
+        "[SparseModel] goes on a class",
+        "'{0}' is a {1}; declare the model on a partial class, for example public static partial class {0} {{ }}",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor AttributeOnSeveralDeclarations = new(
+        "SPG007",
+        "[SparseModel] appears on several declarations of one class",
+        "[SparseModel] appears on {1} declarations of '{0}'; keep it on one (the code is generated from the first)",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor MemberNameTaken = new(
+        "SPG008",
+        "The class declares a member the generated code defines",
+        "'{0}' declares {1}, which the generated code defines; rename it, or move it to another class",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The generated model adds InputLength, OutputLength, InputShape, OutputShape, Parameters, NonZeros, DenseMacs, SparseMacs, Layers, Predict, PredictBatch and a nested SparseGenKernels class (with ILGPU, CreateGpu, GpuRunner and SparseGenGpuKernels).");
+
     public static readonly DiagnosticDescriptor MalformedModel = new(
         "SPG010",
         "The model cannot be read",
@@ -58,8 +83,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedOp = new(
         "SPG011",
-        "The model uses an operation SparseGen does not support",
-        "The model '{0}' uses an unsupported operation: {1}",
+        "The model uses an operation or feature SparseGen does not support",
+        "The model '{0}' uses an operation or feature SparseGen does not support: {1}",
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);

@@ -18,19 +18,35 @@ public sealed partial class SparseModelGenerator
     /// <summary>Most nonzero weights one class may keep: beyond this the generated code and its build grow out of bounds.</summary>
     internal const long MaxNonZeroWeights = 4_000_000;
 
-    /// <summary>Model → IR → exact passes → plan → C#. Every failure becomes a diagnostic: the generator never throws.</summary>
+    /// <summary>
+    /// Model → IR → exact passes → plan → C#. Every failure becomes a diagnostic: the generator never throws. A model that
+    /// cannot be compiled still gets its class's public API, with bodies that throw, so that the diagnostic is the only
+    /// error the build shows (not one CS0117 for every generated member the app uses).
+    /// </summary>
     private static GenerationResult Generate(ModelKey key, ImmutableEquatableArray<ModelContent> files, string? projectDirectory, CancellationToken cancellationToken)
     {
         var hintName = HintName(key);
         var diagnostics = new List<DiagnosticInfo>();
-        GenerationResult Failed(DiagnosticInfo diagnostic)
+        GenerationResult Failed(DiagnosticInfo? diagnostic)
         {
-            diagnostics.Add(diagnostic);
-            return new GenerationResult(key, hintName, null, diagnostics.ToImmutableEquatableArray());
+            if (diagnostic is not null)
+            {
+                diagnostics.Add(diagnostic);
+            }
+
+            // The parser reports an empty path (SPG005); nothing else is said here.
+            var reason = diagnostic is null ? "its [SparseModel] attribute gives no model path (SPG005)" : diagnostic.Descriptor.Id + ": " + diagnostic.Message;
+            var target = new EmitTarget(key.Namespace, key.ClassName, key.IsStatic, Path.GetFileName(key.ModelPath), "");
+            return new GenerationResult(key, hintName, CpuEmitter.EmitUnavailable(target, reason), diagnostics.ToImmutableEquatableArray());
         }
 
         try
         {
+            if (string.IsNullOrWhiteSpace(key.ModelPath))
+            {
+                return Failed(null);
+            }
+
             var path = ResolveModelPath(key.ModelPath, projectDirectory, files);
             if (path is null)
             {
@@ -108,7 +124,7 @@ public sealed partial class SparseModelGenerator
     {
         var descriptor = error.Code switch
         {
-            ModelErrorCode.UnsupportedOp => DiagnosticDescriptors.UnsupportedOp,
+            ModelErrorCode.UnsupportedOp or ModelErrorCode.UnsupportedAttribute or ModelErrorCode.UnsupportedDataType => DiagnosticDescriptors.UnsupportedOp,
             ModelErrorCode.ShapeMismatch => DiagnosticDescriptors.ShapeError,
             _ => DiagnosticDescriptors.MalformedModel,
         };

@@ -25,7 +25,7 @@ public sealed partial class SparseModelGenerator
     internal const string IlgpuAcceleratorType = "ILGPU.Runtime.Accelerator";
     internal const string GpuRuntimeType = "SparseGen.Gpu.GpuModel";
 
-    internal static string GpuHintName(ModelKey key) => key.FullName + ".Gpu.g.cs";
+    internal static string GpuHintName(ModelKey key) => key.MetadataName + ".Gpu.g.cs";
 
     /// <summary>
     /// The GPU output: its own pipeline beside the CPU one, so a CPU-only project (no ILGPU reference, or
@@ -47,7 +47,7 @@ public sealed partial class SparseModelGenerator
             .WithTrackingName(TrackingNames.GpuSwitch);
 
         var generated = requests
-            .Where(static request => request.Problems.Count == 0)
+            .Where(static request => request.Kind == RequestKind.Generate)
             .Select(static (request, _) => request.Key)
             .Combine(gpuSwitch)
             .Where(static pair => pair.Right.Emits)
@@ -68,7 +68,7 @@ public sealed partial class SparseModelGenerator
         context.RegisterSourceOutput(requests.Collect().Combine(generated.Collect()).Combine(gpuSwitch), static (production, input) =>
         {
             var ((requestList, results), gpu) = input;
-            foreach (var request in requestList.Where(r => r.Problems.Count == 0))
+            foreach (var request in requestList.Where(r => r.Kind == RequestKind.Generate))
             {
                 if (gpu.RuntimeMissing)
                 {

@@ -15,8 +15,10 @@ public sealed partial class SparseModelGenerator : IIncrementalGenerator
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // Every type declaration, so that a record or struct gets a diagnostic rather than silence; one request per class.
         var requests = context.SyntaxProvider
-            .ForAttributeWithMetadataName(AttributeName, static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax, Parse)
+            .ForAttributeWithMetadataName(AttributeName, static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax, Parse)
+            .Where(static request => request.Kind != RequestKind.Duplicate)
             .WithTrackingName(TrackingNames.Requests);
 
         var projectDirectory = context.AnalyzerConfigOptionsProvider
@@ -34,7 +36,7 @@ public sealed partial class SparseModelGenerator : IIncrementalGenerator
 
         // The code depends on the class and the model's content, never on where the attribute sits.
         var generated = requests
-            .Where(static request => request.Problems.Count == 0)
+            .Where(static request => request.Kind == RequestKind.Generate)
             .Select(static (request, _) => request.Key)
             .WithTrackingName(TrackingNames.Keys)
             .Combine(modelFiles)
@@ -77,7 +79,7 @@ public sealed partial class SparseModelGenerator : IIncrementalGenerator
         InitializeGpu(context, requests, modelFiles, projectDirectory);
     }
 
-    internal static string HintName(ModelKey key) => key.FullName + ".Cpu.g.cs";
+    internal static string HintName(ModelKey key) => key.MetadataName + ".Cpu.g.cs";
 
     internal static string? ResolveModelPath(string modelPath, string? projectDirectory, ImmutableEquatableArray<ModelContent> files)
     {

@@ -9,7 +9,40 @@ using Microsoft.ML.OnnxRuntime;
 // Classifies the 10,000 Fashion-MNIST test images with code the SparseGen generator compiled from the
 // model file at build time, and checks every answer against ONNX Runtime running the same file.
 
-var dataFolder = FindData(args);
+const string Usage = """
+    Classifies Fashion-MNIST's 10,000 test images with FashionNet, the code SparseGen compiled from
+    model/fashion_cnn_mac_aware90.onnx at build time, and checks every answer against ONNX Runtime on the same file.
+
+    Usage: FashionMnist [--data DIR]
+
+      --data DIR   the folder holding t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz. Without it: the folder
+                   SPARSEGEN_FASHION_MNIST names, then the copy shipped beside the program, then Debian's
+                   dataset-fashion-mnist (/usr/share/datasets/fashion-mnist).
+      -h, --help   show this text.
+
+    Exit codes: 0 every prediction equals ONNX Runtime's, 1 some differ, 2 bad arguments or no data.
+    """;
+
+if (args is ["-h"] or ["--help"] or ["-?"])
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
+if (args.Length > 0 && args is not ["--data", _])
+{
+    Console.Error.WriteLine($"error: unexpected arguments '{string.Join(" ", args)}'.");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+var dataFolder = FindData(args.Length == 2 ? args[1] : null, out var dataError);
+if (dataFolder is null)
+{
+    Console.Error.WriteLine("error: " + dataError);
+    return 2;
+}
+
 var (pixels, count, rows, columns) = IdxReader.ReadImages(Path.Combine(dataFolder, "t10k-images-idx3-ubyte.gz"));
 var labels = IdxReader.ReadLabels(Path.Combine(dataFolder, "t10k-labels-idx1-ubyte.gz"));
 if (rows * columns != FashionNet.InputLength)
@@ -105,25 +138,29 @@ static float[] RunOnnxRuntime(string modelPath, float[] images, int count)
     return results[0].GetTensorDataAsSpan<float>().ToArray();
 }
 
-static string FindData(string[] args)
+/// <summary>The folder of the test split, or null with <paramref name="error"/> saying what is missing and what to do.</summary>
+static string? FindData(string? given, out string error)
 {
-    // --data DIR, then SPARSEGEN_FASHION_MNIST, then the test split shipped next to the program, then Debian's package.
+    const string Images = "t10k-images-idx3-ubyte.gz", Labels = "t10k-labels-idx1-ubyte.gz";
+    static bool Holds(string folder) => File.Exists(Path.Combine(folder, Images)) && File.Exists(Path.Combine(folder, Labels));
+
+    // A folder the user names is the one used, or an error: never silently another.
+    if (given is not null)
+    {
+        error = Directory.Exists(given)
+            ? $"the folder '{Path.GetFullPath(given)}' given with --data does not hold {Images} and {Labels}."
+            : $"the folder '{Path.GetFullPath(given)}' given with --data does not exist.";
+        return Holds(given) ? given : null;
+    }
+
+    // SPARSEGEN_FASHION_MNIST, then the test split shipped next to the program, then Debian's package.
     var candidates = new[]
     {
-        args.Length == 2 && args[0] == "--data" ? args[1] : null,
         Environment.GetEnvironmentVariable("SPARSEGEN_FASHION_MNIST"),
         Path.Combine(AppContext.BaseDirectory, "data"),
         "/usr/share/datasets/fashion-mnist",
     };
-    foreach (var folder in candidates)
-    {
-        if (folder is not null && File.Exists(Path.Combine(folder, "t10k-images-idx3-ubyte.gz")))
-        {
-            return folder;
-        }
-    }
-
-    throw new FileNotFoundException(
-        "Fashion-MNIST's test split (t10k-images-idx3-ubyte.gz) was not found. Pass --data DIR, set SPARSEGEN_FASHION_MNIST, " +
-        "or install Debian's dataset-fashion-mnist (files in /usr/share/datasets/fashion-mnist).");
+    error = $"Fashion-MNIST's test split ({Images}, {Labels}) was not found. Pass --data DIR, set SPARSEGEN_FASHION_MNIST, " +
+        "or install Debian's dataset-fashion-mnist (files in /usr/share/datasets/fashion-mnist).";
+    return candidates.FirstOrDefault(folder => folder is not null && Holds(folder));
 }

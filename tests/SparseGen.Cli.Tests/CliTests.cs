@@ -83,6 +83,73 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Help_names_the_tool_and_gives_examples_and_exit_codes()
+    {
+        var (exit, stdout, _) = Run("--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("sparsegen [command] [options]", stdout, StringComparison.Ordinal);
+        Assert.Contains("sparsegen compare model.onnx", stdout, StringComparison.Ordinal);
+        Assert.Contains("Exit codes:", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("SparseGen.Cli", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_runs_a_model_whose_batch_is_fixed_in_whole_batches_of_that_size()
+    {
+        // PyTorch's dynamo exporter writes the batch it traced with, here 2; 5 samples are three runs, the last half used.
+        var builder = new OnnxModelBuilder();
+        builder.Input("x", OnnxDimension.Of(2), OnnxDimension.Of(6));
+        builder.Initializer("w", new[] { 3, 6 }, Enumerable.Range(0, 18).Select(i => (i % 5) * 0.25f - 0.5f).ToArray());
+        builder.Node("Gemm", new[] { "x", "w" }, new[] { "y" }, OnnxModelBuilder.Attr("transB", 1L));
+        builder.Output("y", OnnxDimension.Of(2), OnnxDimension.Of(3));
+        var path = TempFile(OnnxWriter.Write(builder.Build()));
+
+        var (exit, stdout, stderr) = Run("compare", path, "--samples", "5");
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains("batch 2 (fixed by the model)", stdout, StringComparison.Ordinal);
+        Assert.Contains("argmax agrees 5/5", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_streams_many_samples_through_batches()
+    {
+        var (exit, stdout, stderr) = Run("compare", Fixture("mlpmix_pruned95.onnx"), "--samples", "1000");
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains("1,000 random inputs", stdout, StringComparison.Ordinal);
+        Assert.Contains("batches of 256", stdout, StringComparison.Ordinal);
+        Assert.Contains("argmax agrees 1000/1000", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Batches_of_a_wide_model_stay_within_one_array_and_the_memory_budget()
+    {
+        // 16 M floats a sample, near the model layer's limit: 128 samples would be 2.05 G floats, more than an int counts.
+        const int length = 16_000_000;
+        var graph = Model.Graph.ModelGraph.Create(
+            "x", new[] { length }, new Model.Graph.Operation[] { new Model.Graph.ActivationOperation("relu", "x", "y", Model.Graph.Activation.Relu) }, "y", Model.Graph.ModelInfo.Empty);
+
+        var batch = CompareCommand.BatchFor(graph, 128);
+
+        Assert.InRange(batch, 1, 2);
+        Assert.True((long)batch * length <= int.MaxValue);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("10000001")]
+    public void Compare_refuses_a_sample_count_out_of_range(string samples)
+    {
+        var (exit, stdout, stderr) = Run("compare", Fixture("mlpmix_pruned95.onnx"), "--samples", samples);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--samples must be between 1 and 10,000,000", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
     public void Missing_file_exits_2_with_a_message()
     {
         var (exit, _, stderr) = Run("inspect", Path.Combine(AppContext.BaseDirectory, "nope.onnx"));

@@ -39,7 +39,13 @@ internal sealed class KernelClassBuilder
     /// <summary>True once a kernel is generic over SIMD lanes: <c>Run</c> then dispatches on the CPU's widths.</summary>
     public bool UsesLanes { get; private set; }
 
-    public void UseLanes() => UsesLanes = true;
+    /// <summary>The kernels run in SIMD lanes: the lanes code comes with the class, and with it the scalar helpers its tails call.</summary>
+    public void UseLanes()
+    {
+        UsesLanes = true;
+        UseHelper(KernelHelper.Relu);
+        UseHelper(KernelHelper.MaxStep);
+    }
 
     /// <summary>
     /// A range of <paramref name="length"/> floats of the arena for one layer's own use (it is never

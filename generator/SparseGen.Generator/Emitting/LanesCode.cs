@@ -65,15 +65,16 @@ private interface ILanes<V> where V : struct
     /// <summary>left · right per lane, rounded as a scalar float product is.</summary>
     V Multiply(V left, V right);
     /// <summary>
-    /// v &gt; 0 ? v : 0 per lane, as the reference's Relu (a NaN gives 0). On x86 one <c>maxps</c> with the zero second:
-    /// it returns its second operand unless the first is greater, NaN and −0 included, which is this rule exactly.
+    /// v &lt; 0 ? 0 : v per lane, as the reference's Relu: a NaN stays NaN. On x86 one <c>maxps</c> with the zero first:
+    /// it returns its second operand unless the first is greater, a NaN included; on Arm64 <c>fmax</c>, which keeps a NaN.
     /// </summary>
     V Relu(V value);
     /// <summary>v &lt; min ? min : v &gt; max ? max : v per lane, as the reference's Clip (a NaN stays).</summary>
     V Clip(V value, V min, V max);
     /// <summary>
-    /// candidate &gt; current ? candidate : current per lane, the reference's max step (a NaN already taken stays); on x86
-    /// <c>maxps(candidate, current)</c>, the same rule in one instruction.
+    /// The larger of the two per lane, NaN where either is NaN: the reference's max step, the same in any order. On x86
+    /// <c>maxps(candidate, current)</c> keeps a NaN current, and or-ing in <c>cmpunordps(candidate, candidate)</c> a NaN
+    /// candidate; on Arm64 one <c>fmax</c>.
     /// </summary>
     V MaxOf(V current, V candidate);
     /// <summary>The even lanes of low ‖ high.</summary>
@@ -109,12 +110,13 @@ private readonly struct Lanes512 : ILanes<global::System.Runtime.Intrinsics.Vect
     public global::System.Runtime.Intrinsics.Vector512<float> Multiply(global::System.Runtime.Intrinsics.Vector512<float> left, global::System.Runtime.Intrinsics.Vector512<float> right) => left * right;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector512<float> Relu(global::System.Runtime.Intrinsics.Vector512<float> value) =>
-        global::System.Runtime.Intrinsics.X86.Avx512F.Max(value, global::System.Runtime.Intrinsics.Vector512<float>.Zero);
+        global::System.Runtime.Intrinsics.X86.Avx512F.Max(global::System.Runtime.Intrinsics.Vector512<float>.Zero, value);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector512<float> Clip(global::System.Runtime.Intrinsics.Vector512<float> value, global::System.Runtime.Intrinsics.Vector512<float> min, global::System.Runtime.Intrinsics.Vector512<float> max) =>
         global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(value, min), min, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(value, max), max, value));
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public global::System.Runtime.Intrinsics.Vector512<float> MaxOf(global::System.Runtime.Intrinsics.Vector512<float> current, global::System.Runtime.Intrinsics.Vector512<float> candidate) => global::System.Runtime.Intrinsics.X86.Avx512F.Max(candidate, current);
+    public global::System.Runtime.Intrinsics.Vector512<float> MaxOf(global::System.Runtime.Intrinsics.Vector512<float> current, global::System.Runtime.Intrinsics.Vector512<float> candidate) =>
+        global::System.Runtime.Intrinsics.X86.Avx512F.Max(candidate, current) | ~global::System.Runtime.Intrinsics.Vector512.Equals(candidate, candidate);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector512<float> Even(global::System.Runtime.Intrinsics.Vector512<float> low, global::System.Runtime.Intrinsics.Vector512<float> high) => global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(low, global::System.Runtime.Intrinsics.Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), high);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -151,12 +153,13 @@ private readonly struct Lanes256 : ILanes<global::System.Runtime.Intrinsics.Vect
     public global::System.Runtime.Intrinsics.Vector256<float> Multiply(global::System.Runtime.Intrinsics.Vector256<float> left, global::System.Runtime.Intrinsics.Vector256<float> right) => left * right;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> value) =>
-        global::System.Runtime.Intrinsics.X86.Avx.Max(value, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+        global::System.Runtime.Intrinsics.X86.Avx.Max(global::System.Runtime.Intrinsics.Vector256<float>.Zero, value);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector256<float> Clip(global::System.Runtime.Intrinsics.Vector256<float> value, global::System.Runtime.Intrinsics.Vector256<float> min, global::System.Runtime.Intrinsics.Vector256<float> max) =>
         global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.LessThan(value, min), min, global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(value, max), max, value));
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public global::System.Runtime.Intrinsics.Vector256<float> MaxOf(global::System.Runtime.Intrinsics.Vector256<float> current, global::System.Runtime.Intrinsics.Vector256<float> candidate) => global::System.Runtime.Intrinsics.X86.Avx.Max(candidate, current);
+    public global::System.Runtime.Intrinsics.Vector256<float> MaxOf(global::System.Runtime.Intrinsics.Vector256<float> current, global::System.Runtime.Intrinsics.Vector256<float> candidate) =>
+        global::System.Runtime.Intrinsics.X86.Avx.Or(global::System.Runtime.Intrinsics.X86.Avx.Max(candidate, current), global::System.Runtime.Intrinsics.X86.Avx.CompareUnordered(candidate, candidate));
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector256<float> Even(global::System.Runtime.Intrinsics.Vector256<float> low, global::System.Runtime.Intrinsics.Vector256<float> high) =>
         global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.X86.Avx2.Permute4x64(global::System.Runtime.Intrinsics.Vector256.AsDouble(global::System.Runtime.Intrinsics.X86.Avx.Shuffle(low, high, 0b10_00_10_00)), 0b11_01_10_00));
@@ -197,13 +200,17 @@ private readonly struct Lanes128 : ILanes<global::System.Runtime.Intrinsics.Vect
     public global::System.Runtime.Intrinsics.Vector128<float> Multiply(global::System.Runtime.Intrinsics.Vector128<float> left, global::System.Runtime.Intrinsics.Vector128<float> right) => left * right;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> value) =>
-        global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Max(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero) : global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero), value, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+        global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Max(global::System.Runtime.Intrinsics.Vector128<float>.Zero, value)
+        : global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? global::System.Runtime.Intrinsics.Arm.AdvSimd.Max(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero)
+        : global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(value, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128<float>.Zero, value);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector128<float> Clip(global::System.Runtime.Intrinsics.Vector128<float> value, global::System.Runtime.Intrinsics.Vector128<float> min, global::System.Runtime.Intrinsics.Vector128<float> max) =>
         global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(value, min), min, global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(value, max), max, value));
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector128<float> MaxOf(global::System.Runtime.Intrinsics.Vector128<float> current, global::System.Runtime.Intrinsics.Vector128<float> candidate) =>
-        global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Max(candidate, current) : global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(candidate, current), candidate, current);
+        global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Or(global::System.Runtime.Intrinsics.X86.Sse.Max(candidate, current), global::System.Runtime.Intrinsics.X86.Sse.CompareUnordered(candidate, candidate))
+        : global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? global::System.Runtime.Intrinsics.Arm.AdvSimd.Max(current, candidate)
+        : global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(candidate, current) | ~global::System.Runtime.Intrinsics.Vector128.Equals(candidate, candidate), candidate, current);
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public global::System.Runtime.Intrinsics.Vector128<float> Even(global::System.Runtime.Intrinsics.Vector128<float> low, global::System.Runtime.Intrinsics.Vector128<float> high) =>
         global::System.Runtime.Intrinsics.X86.Sse.IsSupported ? global::System.Runtime.Intrinsics.X86.Sse.Shuffle(low, high, 0b10_00_10_00) : global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.UnzipEven(low, high);
@@ -237,11 +244,11 @@ private readonly struct Lanes1 : ILanes<float>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public float Multiply(float left, float right) => left * right;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public float Relu(float value) => value > 0f ? value : 0f;
+    public float Relu(float value) => value < 0f ? 0f : value;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public float Clip(float value, float min, float max) => value < min ? min : value > max ? max : value;
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public float MaxOf(float current, float candidate) => candidate > current ? candidate : current;
+    public float MaxOf(float current, float candidate) => candidate > current || float.IsNaN(candidate) ? candidate : current;
     /// <summary>The even lanes of low ‖ high: low.</summary>
     public float Even(float low, float high) => low;
     /// <summary>The odd lanes of low ‖ high: high.</summary>
@@ -423,7 +430,7 @@ private static void StoreRows<V, TLanes>(ref float wide, global::System.Span<flo
         for (; c < columns; c++)
         {
             float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, source + c);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref target, destination + c) = relu && !(v > 0f) ? 0f : v;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref target, destination + c) = relu ? Relu(v) : v;
         }
     }
 }
@@ -449,37 +456,29 @@ private static void ActivateLanes<V, TLanes>(global::System.ReadOnlySpan<float> 
     for (; i < y.Length; i++)
     {
         float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, i);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, i) = relu ? (v > 0f ? v : 0f) : v < min ? min : v > max ? max : v;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref target, i) = relu ? Relu(v) : v < min ? min : v > max ? max : v;
     }
 }
 
 /// <summary>
 /// The 2×2 max pool of Count windows: the top row's pairs in <paramref name="top0"/> ‖ <paramref name="top1"/>, the bottom
-/// row's in <paramref name="bottom0"/> ‖ <paramref name="bottom1"/>, each window through Relu first if asked. Without Relu
-/// in the reference's order (top-left, top-right, bottom-left, bottom-right: a NaN taken first stays). With it, the max of
-/// a window's Relu'd values is max(0, its values above 0), exact in any order (a NaN, which Relu makes 0, never wins a
-/// "candidate > current" step from 0): rows first, then pairs, two shuffles instead of four.
+/// row's in <paramref name="bottom0"/> ‖ <paramref name="bottom1"/>, through Relu if asked. The max keeps a NaN whichever
+/// element holds it, so any order is the reference's: rows first, then pairs (two shuffles), and Relu once on the max,
+/// which max(0, ·) over the window's values equals.
 /// </summary>
 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
 private static V PoolWindows<V, TLanes>(V top0, V top1, V bottom0, V bottom1, bool relu) where V : struct where TLanes : struct, ILanes<V>
 {
     TLanes lanes = default;
-    if (relu)
-    {
-        V zero = lanes.Splat(0f);
-        V left = lanes.MaxOf(lanes.MaxOf(zero, top0), bottom0), right = lanes.MaxOf(lanes.MaxOf(zero, top1), bottom1);
-        return lanes.MaxOf(lanes.Even(left, right), lanes.Odd(left, right));
-    }
-
-    V max = lanes.MaxOf(lanes.Even(top0, top1), lanes.Odd(top0, top1));
-    max = lanes.MaxOf(max, lanes.Even(bottom0, bottom1));
-    return lanes.MaxOf(max, lanes.Odd(bottom0, bottom1));
+    V left = lanes.MaxOf(top0, bottom0), right = lanes.MaxOf(top1, bottom1);
+    V max = lanes.MaxOf(lanes.Even(left, right), lanes.Odd(left, right));
+    return relu ? lanes.Relu(max) : max;
 }
 
 /// <summary>
 /// Writes a 2×2, stride-2 max pool of one channel's wide plane (rows of <paramref name="wideRowLength"/>, the extra
 /// columns garbage) to <paramref name="y"/> at <paramref name="offset"/>: pooledRows × pooledColumns outputs, each
-/// window through Relu first if asked and taken in the reference's order (top-left first). Outputs are written in
+/// window through Relu if asked (a NaN in a window makes its output NaN). Outputs are written in
 /// ascending order, so a vector's spill past a row is overwritten later (or by the next channel, in the same task);
 /// nothing is read past <paramref name="wideLength"/> (the kernels leave two vectors of slack past the wide plane, so
 /// that the last pooled row runs in lanes too) or written at or past <paramref name="limit"/>: a vector that would
@@ -521,17 +520,10 @@ private static void StorePooledRows<V, TLanes>(ref float wide, int wideLength, g
 
         for (; px < pooledColumns; px++)
         {
-            float max = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, top + 2 * px), relu);
-            float v = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, top + 2 * px + 1), relu);
-            max = v > max ? v : max;
-            v = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, bottom + 2 * px), relu);
-            max = v > max ? v : max;
-            v = Activated(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, bottom + 2 * px + 1), relu);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref target, o + px) = v > max ? v : max;
+            float max = MaxStep(MaxStep(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, top + 2 * px), global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, top + 2 * px + 1)), MaxStep(global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, bottom + 2 * px), global::System.Runtime.CompilerServices.Unsafe.Add(ref wide, bottom + 2 * px + 1)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref target, o + px) = relu ? Relu(max) : max;
         }
     }
-
-    static float Activated(float v, bool relu) => relu && !(v > 0f) ? 0f : v;
 }
 
 /// <summary>
@@ -549,7 +541,7 @@ private static void StoreFirst<V>(V value, ref float destination, int offset, in
 
 /// <summary>
 /// 2×2, stride-2 max pooling of [channels × height × width] into [channels × height/2 × width/2], each
-/// window taken in the reference's order (top-left first, a NaN taken first stays). Vectors read two
+/// window NaN where any of its elements is (the reference's rule). Vectors read two
 /// rows' worth of pairs and split them into even and odd lanes; outputs are written in ascending order,
 /// so a vector's spill past a row is overwritten later.
 /// </summary>
@@ -577,13 +569,7 @@ private static void MaxPool2x2<V, TLanes>(global::System.ReadOnlySpan<float> x, 
 
             for (; ox < outWidth; ox++)
             {
-                float max = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, top + 2 * ox);
-                float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, top + 2 * ox + 1);
-                max = v > max ? v : max;
-                v = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, bottom + 2 * ox);
-                max = v > max ? v : max;
-                v = global::System.Runtime.CompilerServices.Unsafe.Add(ref source, bottom + 2 * ox + 1);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref target, o + ox) = v > max ? v : max;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref target, o + ox) = MaxStep(MaxStep(global::System.Runtime.CompilerServices.Unsafe.Add(ref source, top + 2 * ox), global::System.Runtime.CompilerServices.Unsafe.Add(ref source, top + 2 * ox + 1)), MaxStep(global::System.Runtime.CompilerServices.Unsafe.Add(ref source, bottom + 2 * ox), global::System.Runtime.CompilerServices.Unsafe.Add(ref source, bottom + 2 * ox + 1)));
             }
         }
     }

@@ -132,8 +132,8 @@ internal static class PoolKernelEmitter
                                 writer.Statement("float v = plane[" + IndexExpression.Of(0, (width, "iy"), (1, "ix")) + "];");
                                 if (isMax)
                                 {
-                                    writer.Line("// The first element is taken as is, so a NaN stays, as in ONNX Runtime.");
-                                    using (writer.Block("if (count == 0 || v > max)"))
+                                    writer.Line("// The first element is taken as is; a NaN, once taken, stays.");
+                                    using (writer.Block("if (count == 0 || v > max || float.IsNaN(v))"))
                                     {
                                         writer.Statement("max = v;");
                                     }

@@ -24,6 +24,12 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, Equatable
 
     public DiagnosticInfo At(EquatableLocation? location) => this with { Location = location };
 
+    /// <summary>The message as the compiler prints it.</summary>
+    public string Message => string.Format(
+        System.Globalization.CultureInfo.InvariantCulture,
+        Descriptor.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        MessageArguments.Cast<object>().ToArray());
+
     public Diagnostic ToDiagnostic() =>
         Diagnostic.Create(Descriptor, Location?.ToLocation(), MessageArguments.Cast<object>().ToArray());
 

@@ -6,7 +6,7 @@ namespace SparseGen.Model.Evaluation;
 /// <summary>Inference-mode batch normalisation per channel (the first per-sample axis).</summary>
 internal static class BatchNormReference
 {
-    public static void Run(BatchNormOperation batchNorm, int[] shape, float[] input, float[] output)
+    public static void Run(BatchNormOperation batchNorm, int[] shape, float[] input, float[] output, bool skipZeroWeights)
     {
         var channels = shape[0];
         var perChannel = 1;
@@ -24,9 +24,10 @@ internal static class BatchNormReference
                 double mean = batchNorm.Mean[c];
                 var factor = batchNorm.Scale[c] / Math.Sqrt(batchNorm.Variance[c] + (double)batchNorm.Epsilon);
                 double bias = batchNorm.Bias[c];
+                var absent = skipZeroWeights && factor == 0.0;
                 for (var i = 0; i < perChannel; i++, index++)
                 {
-                    output[index] = (float)(((input[index] - mean) * factor) + bias);
+                    output[index] = absent ? (float)bias : (float)(((input[index] - mean) * factor) + bias);
                 }
             }
         }

@@ -5,7 +5,7 @@ namespace SparseGen.Model.Evaluation;
 /// <summary>Direct 2-D convolution over [N, C, H, W], grouped or not, accumulated in double.</summary>
 internal static class ConvolutionReference
 {
-    public static void Run(ConvOperation conv, int[] inputShape, int[] outputShape, float[] input, float[] output, int batch)
+    public static void Run(ConvOperation conv, int[] inputShape, int[] outputShape, float[] input, float[] output, int batch, bool skipZeroWeights)
     {
         int channels = inputShape[0], height = inputShape[1], width = inputShape[2];
         int outChannels = outputShape[0], outHeight = outputShape[1], outWidth = outputShape[2];
@@ -39,6 +39,11 @@ internal static class ConvolutionReference
                         for (var kx = 0; kx < kernelWidth; kx++, weightIndex++)
                         {
                             double weight = weights[weightIndex];
+                            if (skipZeroWeights && weight == 0.0)
+                            {
+                                continue;
+                            }
+
                             var columnOffset = (kx * dilationW) - padLeft;
                             var oxStart = WindowRange.First(columnOffset, strideW);
                             var oxEnd = WindowRange.End(columnOffset, strideW, width, outWidth);

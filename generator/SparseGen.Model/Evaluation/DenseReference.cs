@@ -5,7 +5,7 @@ namespace SparseGen.Model.Evaluation;
 /// <summary>y = x·Wᵀ + b over the last axis; every leading axis (batch included) is a row.</summary>
 internal static class DenseReference
 {
-    public static void Run(DenseOperation dense, float[] input, float[] output)
+    public static void Run(DenseOperation dense, float[] input, float[] output, bool skipZeroWeights)
     {
         int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
         var weights = dense.Weight.Data;
@@ -20,7 +20,11 @@ internal static class DenseReference
                 var sum = 0.0;
                 for (var k = 0; k < inFeatures; k++)
                 {
-                    sum += (double)weights[weightRow + k] * input[inputRow + k];
+                    double weight = weights[weightRow + k];
+                    if (!skipZeroWeights || weight != 0.0)
+                    {
+                        sum += weight * input[inputRow + k];
+                    }
                 }
 
                 double bias = dense.Bias is null ? 0.0 : dense.Bias[m];

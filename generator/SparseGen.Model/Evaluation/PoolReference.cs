@@ -4,7 +4,8 @@ namespace SparseGen.Model.Evaluation;
 
 /// <summary>
 /// Max and average pooling over [N, C, H, W] with ONNX Runtime's window rules: padding never wins a
-/// max; an average that counts padding divides by the kernel taps that fall inside the padded input
+/// max; a NaN anywhere in a window makes its max NaN (as PyTorch's max pooling and IEEE 754's maximum do;
+/// ONNX Runtime's own kernels keep a NaN only where it is the last element their SIMD loop visits); an average that counts padding divides by the kernel taps that fall inside the padded input
 /// (taps past it, which ceil mode can create, count for nothing); a window with no real element
 /// yields float.MinValue (max) or 0 (average), as ONNX Runtime's loops leave it.
 /// </summary>
@@ -54,8 +55,8 @@ internal static class PoolReference
                             }
 
                             var value = input[inputRow + x];
-                            // The first real element is taken as is, so a NaN is kept as ONNX Runtime keeps it.
-                            if (realCount == 0 || value > max)
+                            // The first real element is taken as is, and a NaN, once taken, stays.
+                            if (realCount == 0 || value > max || float.IsNaN(value))
                             {
                                 max = value;
                             }

@@ -19,15 +19,25 @@ public static class ReferenceEvaluator
     /// <exception cref="ArgumentException">The input length does not match the batch, or the batch is below 1.</exception>
     /// <exception cref="ModelException">The graph costs more than <see cref="ModelLimits.MaxMacsPerSample"/> per sample.</exception>
     public static float[] Run(ModelGraph graph, float[] input, int batch) =>
-        Execute(graph, input, batch, keepAll: false)[graph.OutputName];
+        Execute(graph, input, batch, ZeroWeights.Multiplied, keepAll: false)[graph.OutputName];
+
+    /// <summary>Runs the graph on a batch, with zero weights multiplied (as ONNX Runtime does) or absent (as generated code has them).</summary>
+    /// <param name="graph">The model.</param>
+    /// <param name="input"><paramref name="batch"/> × <c>graph.InputLength</c> floats, row-major [N, ...].</param>
+    /// <param name="batch">Samples in <paramref name="input"/>, at least 1.</param>
+    /// <param name="zeroWeights">Whether a weight that is exactly zero is multiplied or skipped.</param>
+    /// <inheritdoc cref="Run(ModelGraph, float[], int)" path="/returns"/>
+    /// <inheritdoc cref="Run(ModelGraph, float[], int)" path="/exception"/>
+    public static float[] Run(ModelGraph graph, float[] input, int batch, ZeroWeights zeroWeights) =>
+        Execute(graph, input, batch, zeroWeights, keepAll: false)[graph.OutputName];
 
     /// <summary>Every value's data (input included) by value name, for debugging and per-op comparisons.</summary>
-    /// <inheritdoc cref="Run" path="/param"/>
-    /// <inheritdoc cref="Run" path="/exception"/>
+    /// <inheritdoc cref="Run(ModelGraph, float[], int)" path="/param"/>
+    /// <inheritdoc cref="Run(ModelGraph, float[], int)" path="/exception"/>
     public static IReadOnlyDictionary<string, float[]> RunAll(ModelGraph graph, float[] input, int batch) =>
-        Execute(graph, input, batch, keepAll: true);
+        Execute(graph, input, batch, ZeroWeights.Multiplied, keepAll: true);
 
-    private static Dictionary<string, float[]> Execute(ModelGraph graph, float[] input, int batch, bool keepAll)
+    private static Dictionary<string, float[]> Execute(ModelGraph graph, float[] input, int batch, ZeroWeights zeroWeights, bool keepAll)
     {
         if (graph is null)
         {
@@ -48,7 +58,7 @@ public static class ReferenceEvaluator
         {
             var op = graph.Operations[index];
             var output = new float[batch * graph.OutputLengthOf(op.Output)];
-            Compute(op, graph, values, output, batch);
+            Compute(op, graph, values, output, batch, zeroWeights == ZeroWeights.Skipped);
             values[op.Output] = output;
             if (lastUse is not null)
             {
@@ -65,15 +75,15 @@ public static class ReferenceEvaluator
         return values;
     }
 
-    private static void Compute(Operation op, ModelGraph graph, Dictionary<string, float[]> values, float[] output, int batch)
+    private static void Compute(Operation op, ModelGraph graph, Dictionary<string, float[]> values, float[] output, int batch, bool skipZeroWeights)
     {
         switch (op)
         {
             case ConvOperation conv:
-                ConvolutionReference.Run(conv, graph.ShapeOf(conv.Input), graph.ShapeOf(conv.Output), values[conv.Input], output, batch);
+                ConvolutionReference.Run(conv, graph.ShapeOf(conv.Input), graph.ShapeOf(conv.Output), values[conv.Input], output, batch, skipZeroWeights);
                 break;
             case DenseOperation dense:
-                DenseReference.Run(dense, values[dense.Input], output);
+                DenseReference.Run(dense, values[dense.Input], output, skipZeroWeights);
                 break;
             case AddOperation add:
                 ElementwiseReference.Add(values[add.Left], values[add.Right], add.Activation, output);
@@ -98,7 +108,7 @@ public static class ReferenceEvaluator
                 Array.Copy(values[reshape.Input], output, output.Length);
                 break;
             case BatchNormOperation batchNorm:
-                BatchNormReference.Run(batchNorm, graph.ShapeOf(batchNorm.Input), values[batchNorm.Input], output);
+                BatchNormReference.Run(batchNorm, graph.ShapeOf(batchNorm.Input), values[batchNorm.Input], output, skipZeroWeights);
                 break;
             default:
                 throw new ModelException(ModelErrorCode.UnsupportedOp, $"the reference evaluator has no rule for {op.Describe()}", op.Name);
@@ -150,7 +160,7 @@ public static class ReferenceEvaluator
         }
     }
 
-    /// <summary>Index of the last operation that reads each value, so <see cref="Run"/> can drop it after.</summary>
+    /// <summary>Index of the last operation that reads each value, so <see cref="Execute"/> can drop it after.</summary>
     private static Dictionary<string, int> LastUses(ModelGraph graph)
     {
         var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -25,11 +25,14 @@ public readonly record struct Activation(ActivationKind Kind, float Min = float.
 
     public static Activation Clip(float min, float max) => new(ActivationKind.Clip, min, max);
 
-    /// <summary>The activation in float32, as ONNX Runtime computes it.</summary>
+    /// <summary>
+    /// The activation in float32, as ONNX Runtime computes it: a NaN stays NaN through every kind (Relu and Clip
+    /// included), and ±∞ go where IEEE arithmetic takes them.
+    /// </summary>
     public float Apply(float x) => Kind switch
     {
         ActivationKind.None => x,
-        ActivationKind.Relu => x > 0f ? x : 0f,
+        ActivationKind.Relu => x < 0f ? 0f : x,
         ActivationKind.Clip => x < Min ? Min : x > Max ? Max : x,
         ActivationKind.Sigmoid => (float)(1.0 / (1.0 + Math.Exp(-x))),
         ActivationKind.Tanh => (float)Math.Tanh(x),

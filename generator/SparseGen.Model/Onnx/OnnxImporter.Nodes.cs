@@ -19,6 +19,13 @@ public sealed partial class OnnxImporter
                 $"SparseGen supports these ops of the default domain: {string.Join(", ", SupportedOps)}. Export without custom or contrib ops.");
         }
 
+        // An op SparseGen does not know is reported as such before its outputs are looked at: an RNN whose optional
+        // first output is left empty is a valid model with an unsupported op, not a broken graph.
+        if (!SupportedOps.Contains(node.OpType))
+        {
+            throw Unsupported(node, label);
+        }
+
         if (node.Outputs.Count == 0 || node.Outputs[0].Length == 0)
         {
             throw new ModelException(ModelErrorCode.InvalidGraph, $"{node.OpType} has no output", label, "Export the model again.");
@@ -54,13 +61,15 @@ public sealed partial class OnnxImporter
             case "ReduceMean": ImportReduceMean(node, label, attributes); break;
             case "BatchNormalization": ImportBatchNorm(node, label, attributes); break;
             default:
-                throw new ModelException(
-                    ModelErrorCode.UnsupportedOp,
-                    $"op '{node.OpType}' is not supported",
-                    label,
-                    $"SparseGen supports: {string.Join(", ", SupportedOps)}. Replace the layer, or open an issue naming the op.");
+                throw Unsupported(node, label);
         }
     }
+
+    private static ModelException Unsupported(OnnxNodeProto node, string label) => new(
+        ModelErrorCode.UnsupportedOp,
+        $"op '{node.OpType}' is not supported",
+        label,
+        $"SparseGen supports: {string.Join(", ", SupportedOps)}. Replace the layer, or open an issue naming the op.");
 
     // ---- inputs -------------------------------------------------------------------------------
 
@@ -408,8 +417,10 @@ public sealed partial class OnnxImporter
         else
         {
             attributes.RejectUnknown("Clip");
-            min = OptionalConstant(node, 1, label, "min")?.ToScalar(label, "Clip min") ?? float.NegativeInfinity;
-            max = OptionalConstant(node, 2, label, "max")?.ToScalar(label, "Clip max") ?? float.PositiveInfinity;
+            // A missing bound is the largest finite float, as in ONNX Runtime (so +∞ clips to float.MaxValue), and as
+            // the attributes of opsets before 11 default.
+            min = OptionalConstant(node, 1, label, "min")?.ToScalar(label, "Clip min") ?? float.MinValue;
+            max = OptionalConstant(node, 2, label, "max")?.ToScalar(label, "Clip max") ?? float.MaxValue;
         }
 
         if (float.IsNaN(min) || float.IsNaN(max) || min > max)

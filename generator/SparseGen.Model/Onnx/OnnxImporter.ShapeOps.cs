@@ -278,9 +278,13 @@ public sealed partial class OnnxImporter
         Add(new ReshapeOperation(UniqueName(label), input, Output(node), perSample));
     }
 
+    /// <summary>A reshape target as the user would write it: the symbolic batch as <c>batch</c>.</summary>
+    private static string FormatTarget(long[] target) =>
+        string.Join(", ", target.Select(d => d == ConstantValue.Batch ? "batch" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     private static ModelException BatchMoved(string label, long[] target) => new(
         ModelErrorCode.UnsupportedAttribute,
-        $"Reshape to [{string.Join(", ", target.Select(d => d == ConstantValue.Batch ? "batch" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}] does not keep the batch as the first dimension",
+        $"Reshape to [{FormatTarget(target)}] does not keep the batch as the first dimension",
         label,
         "SparseGen keeps the batch symbolic: reshape with x.view(x.size(0), ...), x.flatten(1) or x.reshape(-1, <per-sample dims>).");
 
@@ -295,6 +299,15 @@ public sealed partial class OnnxImporter
             {
                 inferred = i;
                 continue;
+            }
+
+            if (target[i] == ConstantValue.Batch)
+            {
+                throw new ModelException(
+                    ModelErrorCode.UnsupportedAttribute,
+                    $"Reshape of a constant to [{FormatTarget(target)}], a shape that holds the batch size, is not supported",
+                    label,
+                    "SparseGen compiles code for one sample with the batch symbolic, so a constant cannot take the batch's size; compute the constant for one sample, or broadcast it against the activation instead.");
             }
 
             var dim = target[i] == 0 && i < constant.Shape.Length ? constant.Shape[i] : target[i];

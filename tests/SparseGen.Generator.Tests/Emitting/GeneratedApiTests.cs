@@ -94,6 +94,31 @@ public sealed class GeneratedApiTests
         Assert.Equal("output", output.ParamName);
     }
 
+    /// <summary>
+    /// A thread count above the processor count (int.MaxValue included) is taken as the processor count: the call returns
+    /// with Predict's outputs and has asked the thread pool for no more helpers than the processors can run.
+    /// </summary>
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1_000)]
+    public void Predict_with_more_intra_op_threads_than_processors_uses_the_processors(int threads)
+    {
+        var model = CompiledCases.Get(Case, EmitVariant.SimdTable);
+        var kernels = model.Type.GetNestedType("SparseGenKernels", BindingFlags.NonPublic)!;
+        var team = kernels.GetNestedType("IntraOpTeam", BindingFlags.NonPublic)!;
+        var input = RandomData.Floats(5, model.InputLength);
+        var output = new float[model.OutputLength];
+        var expected = model.PredictEach(input, 1);
+
+        model.PredictThreaded(input, output, threads);
+
+        // The helpers of this thread's team: each queued once, leaving after a short linger.
+        var thisThreadsTeam = team.GetMethod("ForThisThread")!.Invoke(null, null)!;
+        var helpers = (int)team.GetField("_helpers", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(thisThreadsTeam)!;
+        Assert.Equal(expected, output);
+        Assert.InRange(helpers, 0, Environment.ProcessorCount - 1);
+    }
+
     [Fact]
     public void Predict_with_a_wrong_output_length_throws()
     {

@@ -19,6 +19,16 @@ public sealed class FashionMnistSampleTests
         Assert.Contains("agreement with ONNX Runtime 10,000 of 10,000 predictions", output, StringComparison.Ordinal);
         Assert.Contains("accuracy ", output, StringComparison.Ordinal);
         Assert.Contains("fashion_cnn_mac_aware90.onnx", output, StringComparison.Ordinal);
+
+        // Built now: its help, and a --data folder that does not exist refused rather than replaced by another.
+        var program = Path.Combine(repository, "samples", "FashionMnist", "bin", "Release", "net10.0", "FashionMnist.dll");
+        var (helpExit, help) = await Dotnet(repository, program, "--help");
+        var (missingExit, missing) = await Dotnet(repository, program, "--data", Path.Combine(repository, "no-such-folder"));
+
+        Assert.True(helpExit == 0, help);
+        Assert.Contains("Usage: FashionMnist [--data DIR]", help, StringComparison.Ordinal);
+        Assert.Equal(2, missingExit);
+        Assert.Contains("no-such-folder' given with --data does not exist", missing, StringComparison.Ordinal);
     }
 
     internal static string RepositoryRoot()

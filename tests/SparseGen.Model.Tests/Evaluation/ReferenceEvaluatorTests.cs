@@ -375,6 +375,62 @@ public class ReferenceEvaluatorTests
         return ModelGraph.Create("x", new[] { 2, 7, 7 }, ops, "y", ModelInfo.Empty);
     }
 
+    [Fact]
+    public void Max_pool_is_NaN_wherever_its_window_holds_a_NaN_whatever_its_position()
+    {
+        // Four 2×2 windows side by side, a NaN at a different corner of the first three; PyTorch and IEEE 754's maximum
+        // give NaN for each (ONNX Runtime's MaxPool keeps it only at the corner its loop visits last).
+        var nan = float.NaN;
+        var graph = Graph(new[] { 1, 2, 8 }, Pool(PoolKind.Max, new[] { 2, 2 }, new[] { 2, 2 }, NoPads));
+        var input = new[]
+        {
+            nan, 1f, 2f, nan, 4f, 5f, 6f, 7f,
+            8f, 9f, 1f, 2f, nan, 3f, 4f, -0f,
+        };
+
+        var output = ReferenceEvaluator.Run(graph, input, 1);
+
+        Assert.Equal(new[] { nan, nan, nan, 7f }, output);
+    }
+
+    [Fact]
+    public void Relu_keeps_NaN_and_infinity_and_takes_minus_infinity_to_zero()
+    {
+        var graph = Graph(new[] { 5 }, new ActivationOperation("relu", "x", "y", Activation.Relu));
+
+        var output = ReferenceEvaluator.Run(graph, new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity, -3f, 2f }, 1);
+
+        Assert.Equal(new[] { float.NaN, float.PositiveInfinity, 0f, 0f, 2f }, output);
+    }
+
+    [Fact]
+    public void Zero_weights_skipped_keep_a_NaN_input_out_of_the_outputs_it_reaches_only_through_them()
+    {
+        // Output 0 reads the NaN through weight 0, output 1 through weight 2: multiplied, both are NaN (0 · NaN); skipped,
+        // output 0 is its other terms plus bias.
+        var dense = new DenseOperation("fc", "x", "y", new Tensor(new[] { 2, 2 }, new[] { 0f, 1f, 2f, 3f }), new[] { 0.5f, 0f }, Activation.None);
+        var graph = Graph(new[] { 2 }, dense);
+        var input = new[] { float.NaN, 4f };
+
+        var multiplied = ReferenceEvaluator.Run(graph, input, 1, ZeroWeights.Multiplied);
+        var skipped = ReferenceEvaluator.Run(graph, input, 1, ZeroWeights.Skipped);
+
+        Assert.Equal(new[] { float.NaN, float.NaN }, multiplied);
+        Assert.Equal(new[] { 4.5f, float.NaN }, skipped);
+    }
+
+    [Fact]
+    public void Zero_weights_skipped_in_a_convolution_leave_infinities_out_of_windows_that_read_them_only_through_zeros()
+    {
+        // A 1×2 kernel [0, 1] over [+∞, 1, 2]: window 0 reads +∞ through the zero weight.
+        var conv = Conv("x", "y", new[] { 1, 1, 1, 2 }, new[] { 0f, 1f }, null);
+        var graph = Graph(new[] { 1, 1, 3 }, conv);
+        var input = new[] { float.PositiveInfinity, 1f, 2f };
+
+        Assert.Equal(new[] { float.NaN, 2f }, ReferenceEvaluator.Run(graph, input, 1, ZeroWeights.Multiplied));
+        Assert.Equal(new[] { 1f, 2f }, ReferenceEvaluator.Run(graph, input, 1, ZeroWeights.Skipped));
+    }
+
     private static ModelGraph Graph(int[] inputShape, Operation op) =>
         ModelGraph.Create("x", inputShape, new[] { op }, op.Output, ModelInfo.Empty);
 

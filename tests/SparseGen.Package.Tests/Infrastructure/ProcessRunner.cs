@@ -27,6 +27,7 @@ internal static class ProcessRunner
     public static Task<ProcessResult> Dotnet(string workingDirectory, params string[] arguments) =>
         Run("dotnet", arguments, workingDirectory, environment: null, TimeSpan.FromMinutes(6));
 
+    /// <param name="environment">Variables to set; an empty value removes the variable.</param>
     public static async Task<ProcessResult> Run(
         string fileName,
         IReadOnlyList<string> arguments,
@@ -59,7 +60,14 @@ internal static class ProcessRunner
         {
             foreach (var (name, value) in environment)
             {
-                start.Environment[name] = value;
+                if (value.Length == 0)
+                {
+                    start.Environment.Remove(name);
+                }
+                else
+                {
+                    start.Environment[name] = value;
+                }
             }
         }
 

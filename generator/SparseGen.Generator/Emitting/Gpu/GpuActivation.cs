@@ -13,7 +13,7 @@ internal static class GpuActivation
     /// <summary>The helper methods every kernel class carries (ILGPU inlines them).</summary>
     public static readonly string[] Helpers =
     {
-        "private static float Relu(float v) => v > 0f ? v : 0f;",
+        "private static float Relu(float v) => v < 0f ? 0f : v;",
         "private static float Clip(float v, float min, float max) => v < min ? min : v > max ? max : v;",
         "private static float Exp(float v) => global::ILGPU.IntrinsicMath.CPUOnly.Exp2(v * 1.44269504f);",
         "private static float Sigmoid(float v) => 1f / (1f + Exp(-v));",

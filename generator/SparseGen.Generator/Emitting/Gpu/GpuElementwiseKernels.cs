@@ -119,8 +119,8 @@ internal static class GpuElementwiseKernels
                     using (k.Block("if (iy >= 0 && iy < " + Literals.Int(height) + " && ix >= 0 && ix < " + Literals.Int(width) + ")"))
                     {
                         k.Line("float v = x[" + IndexExpression.Of(0, (1, "xs"), (width, "iy"), (1, "ix")) + "];");
-                        k.Line("// The first element is taken as is, so a NaN stays, as in ONNX Runtime.");
-                        k.Line("max = count == 0 || v > max ? v : max;");
+                        k.Line("// The first element is taken as is; a NaN, once taken, stays.");
+                        k.Line("max = count == 0 || v > max || float.IsNaN(v) ? v : max;");
                         k.Line("sum += v;");
                         k.Line("count++;");
                     }
@@ -165,7 +165,7 @@ internal static class GpuElementwiseKernels
             using (k.Block("for (int j = 0; j < " + Literals.Int(axisLength) + "; j++)"))
             {
                 k.Line("float v = x[" + index + "];");
-                k.Line("max = v > max ? v : max;");
+                k.Line("max = v > max || float.IsNaN(v) ? v : max;");
             }
 
             k.Line("float sum = 0f;");
