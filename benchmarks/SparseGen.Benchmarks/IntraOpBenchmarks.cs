@@ -4,8 +4,9 @@ using BenchmarkDotNet.Attributes;
 namespace SparseGen.Benchmarks;
 
 /// <summary>
-/// Batch-1 latency with the opt-in intra-op threads: Predict on the calling thread against Predict with every core,
-/// and ONNX Runtime with all threads beside them. The threaded outputs are checked equal to Predict's before timing.
+/// Batch-1 latency with the opt-in intra-op threads: Predict on the calling thread against Predict with every core (and
+/// with int.MaxValue threads asked for, which must cost what every core costs: the count is clamped), and ONNX Runtime
+/// with all threads beside them. The threaded outputs are checked equal to Predict's before timing.
 /// </summary>
 public class IntraOpBenchmarks : MainModelBenchmarks
 {
@@ -29,6 +30,9 @@ public class IntraOpBenchmarks : MainModelBenchmarks
 
     [Benchmark(Description = "SparseGen Predict, intra-op threads on every core")]
     public void SparseGenAllThreads() => Subject.PredictThreaded(Inputs, Outputs, Environment.ProcessorCount);
+
+    [Benchmark(Description = "SparseGen Predict, intra-op threads int.MaxValue")]
+    public void SparseGenMaxThreads() => Subject.PredictThreaded(Inputs, Outputs, int.MaxValue);
 
     [Benchmark(Description = "ONNX Runtime, all threads")]
     public void OnnxRuntimeAllThreads() => _onnxAllThreads.Run();

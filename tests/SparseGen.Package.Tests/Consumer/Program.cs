@@ -16,7 +16,7 @@ for (var i = 0; i < count; i++)
 File.WriteAllBytes(args[1], MemoryMarshal.AsBytes(logits.AsSpan()).ToArray());
 Console.WriteLine($"samples {count}");
 Console.WriteLine($"parameters {Net.Parameters} nonzeros {Net.NonZeros}");
-Console.WriteLine($"vector128 {Vector128.IsHardwareAccelerated} vector256 {Vector256.IsHardwareAccelerated} vector512 {Vector512.IsHardwareAccelerated} avx2 {Avx2.IsSupported} avx512f {Avx512F.IsSupported}");
+Console.WriteLine($"vector128 {Vector128.IsHardwareAccelerated} vector256 {Vector256.IsHardwareAccelerated} vector512 {Vector512.IsHardwareAccelerated} avx2 {Avx2.IsSupported} fma {Fma.IsSupported} avx512f {Avx512F.IsSupported}");
 
 // The README's line (with the <SparseModel Include="model.onnx" /> item in the project file).
 [SparseModel("model.onnx")]

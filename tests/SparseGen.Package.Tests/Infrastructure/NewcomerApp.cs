@@ -17,8 +17,12 @@ namespace SparseGen.Package.Tests.Infrastructure;
 public sealed class NewcomerApp : IAsyncLifetime
 {
     public const int Samples = 256;
+
+    /// <summary>The last samples hold NaN, ±∞ and huge values.</summary>
+    public const int SpecialSamples = 6;
+
     public const int Seed = 8;
-    private static readonly int[] SampleShape = { 1, 28, 28 };
+    public static readonly int[] ModelSampleShape = { 1, 28, 28 };
 
     private readonly StringBuilder log = new();
 
@@ -50,8 +54,8 @@ public sealed class NewcomerApp : IAsyncLifetime
 
     public float[] Inputs { get; private set; } = Array.Empty<float>();
 
-    /// <summary>ONNX Runtime's logits for <see cref="Inputs"/>, computed in the test process.</summary>
-    public float[] Reference { get; private set; } = Array.Empty<float>();
+    /// <summary>What the model's logits for <see cref="Inputs"/> must be, computed in the test process.</summary>
+    public ExpectedLogits Expected { get; private set; } = new(Array.Empty<float>(), Array.Empty<float>(), Array.Empty<float>(), 0);
 
     /// <summary>The app's logits for <see cref="Inputs"/> on the JIT (x64 here), all instruction sets on.</summary>
     public float[] JitLogits { get; private set; } = Array.Empty<float>();
@@ -92,9 +96,9 @@ public sealed class NewcomerApp : IAsyncLifetime
         await Step(ProjectDirectory, "build", "-c", "Release");
         await packTool;
 
-        Inputs = Logits.RandomInputs(Samples, SampleShape.Aggregate(1, (a, b) => a * b), Seed);
+        Inputs = Logits.RandomInputs(Samples, ModelSampleShape.Aggregate(1, (a, b) => a * b), Seed, SpecialSamples);
         Logits.Write(InputPath, Inputs);
-        Reference = Logits.OnnxRuntime(ModelPath, Inputs, SampleShape);
+        Expected = Logits.Expected(ModelPath, Inputs, ModelSampleShape, SpecialSamples);
         (JitLogits, JitOutput) = await RunJit("jit", environment: null);
     }
 

@@ -527,7 +527,9 @@ namespace Samples.Models
 
             private readonly struct Lanes128 : ILanes<global::System.Runtime.Intrinsics.Vector128<float>>
             {
-                public static bool IsSupported => global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported || global::System.Runtime.Intrinsics.X86.Fma.IsSupported;
+                // SSE2 is every x64 CPU, and the instruction set NativeAOT compiles for unless told more (IlcInstructionSet): there
+                // the kernels run four lanes wide with a separate multiply and add rather than one lane.
+                public static bool IsSupported => global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported || global::System.Runtime.Intrinsics.X86.Sse2.IsSupported;
                 public int Count => 4;
                 public bool HasThirtyTwoRegisters => global::System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported || global::System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -545,9 +547,9 @@ namespace Samples.Models
                 public void Store(global::System.Runtime.Intrinsics.Vector128<float> value, ref float destination, int offset) => global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(value, ref destination, (nuint)offset);
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector128<float> MultiplyAdd(global::System.Runtime.Intrinsics.Vector128<float> left, global::System.Runtime.Intrinsics.Vector128<float> right, global::System.Runtime.Intrinsics.Vector128<float> addend) =>
-                    global::System.Runtime.Intrinsics.X86.Fma.IsSupported
-                        ? global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(left, right, addend)
-                        : global::System.Runtime.Intrinsics.Arm.AdvSimd.FusedMultiplyAdd(addend, left, right);
+                    global::System.Runtime.Intrinsics.X86.Fma.IsSupported ? global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(left, right, addend)
+                    : global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? global::System.Runtime.Intrinsics.Arm.AdvSimd.FusedMultiplyAdd(addend, left, right)
+                    : (left * right) + addend;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public global::System.Runtime.Intrinsics.Vector128<float> Add(global::System.Runtime.Intrinsics.Vector128<float> left, global::System.Runtime.Intrinsics.Vector128<float> right) => left + right;
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
