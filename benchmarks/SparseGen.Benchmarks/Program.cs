@@ -6,7 +6,7 @@ using SparseGen.Benchmarks.BuildCost;
 using SparseGen.Benchmarks.Reporting;
 
 // dotnet run -c Release --project benchmarks/SparseGen.Benchmarks -- --filter '*' [--job short]
-// dotnet run -c Release --project benchmarks/SparseGen.Benchmarks -- make-sweep | sweep-plot [report.csv] | build-cost | layers [model …]
+// dotnet run -c Release --project benchmarks/SparseGen.Benchmarks -- make-sweep | sweep-plot [report.csv] | build-cost | layers [model …] | check | fingerprint
 switch (args.FirstOrDefault())
 {
     case "make-sweep":
@@ -15,6 +15,8 @@ switch (args.FirstOrDefault())
         return SweepPlot.Run(args.Skip(1).ToArray());
     case "check":
         return AgreementCommand.Run(args.Skip(1).ToArray());
+    case "fingerprint":
+        return FingerprintCommand.Run(args.Skip(1).ToArray());
     case "build-cost":
         return BuildCostCommand.Run(args.Skip(1).ToArray());
     case "layers":
