@@ -67,6 +67,38 @@ public sealed class NewcomerPathTests
         }
     }
 
+    /// <summary>
+    /// In an app as it runs by default (tiered compilation, dynamic PGO), the JIT optimises every generated kernel: none
+    /// is left at MinOpts or tier 0. The newcomer's residual network, and the block-pruned CNN whose kernels read aligned
+    /// tables (the case that once fell to MinOpts, which the in-process tests could not see).
+    /// </summary>
+    [Fact]
+    public async Task The_jit_optimises_every_generated_kernel_in_the_app()
+    {
+        var project = Path.Combine(app.Root, "BlockJitApp");
+        Directory.CreateDirectory(project);
+        foreach (var file in new[] { "App.csproj", "nuget.config", "Program.cs" })
+        {
+            File.Copy(Path.Combine(app.ProjectDirectory, file), Path.Combine(project, file));
+        }
+
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "fashion_cnn_mac_aware90_blocks16.onnx"), Path.Combine(project, "model.onnx"));
+        await app.Step(project, "build", "-c", "Release");
+
+        foreach (var (name, folder) in new[] { ("resnet", app.ProjectDirectory), ("blocks", project) })
+        {
+            var summary = Path.Combine(app.Root, name + "-jit.txt");
+            var environment = new Dictionary<string, string> { ["DOTNET_JitDisasmSummary"] = "1", ["DOTNET_JitStdOutFile"] = summary };
+            var run = await ProcessRunner.Run("dotnet", new[] { Path.Combine(folder, "bin", "Release", "net10.0", "App.dll"), app.InputPath, Path.Combine(app.Root, name + "-jit.bin") }, app.Root, environment, TimeSpan.FromMinutes(2));
+            Assert.True(run.ExitCode == 0, run.Describe());
+
+            var kernels = File.ReadAllLines(summary).Where(line => line.Contains("+SparseGenKernels:Layer", StringComparison.Ordinal)).ToList();
+            output.WriteLine($"{name}: {kernels.Count} kernel methods compiled");
+            Assert.NotEmpty(kernels);
+            Assert.All(kernels, line => Assert.True(line.Contains("[FullOpts", StringComparison.Ordinal) || line.Contains("[Tier1", StringComparison.Ordinal), line));
+        }
+    }
+
     [Fact]
     public async Task NativeAot_publish_of_the_fresh_app_matches_onnx_runtime()
     {

@@ -102,7 +102,7 @@ internal static class LayerTimesCommand
     {
         var kernels = Kernels(model);
         var array = (float[])kernels.GetMethod("ArenaArray", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, null)!;
-        return (array, (int)kernels.GetMethod("AlignedStart", BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, [array])!);
+        return (array, SparseGen.Kernels.AlignedArrays.AlignedStart(array));
     }
 
     /// <summary>The layer methods by layer number, parts in order, instantiated at the width Run would pick (not PredictBatch's kernels in lanes).</summary>
@@ -120,24 +120,10 @@ internal static class LayerTimesCommand
                 .CreateDelegate<LayerMethod>()).ToList()));
     }
 
-    private static (Type Vector, Type Lanes) Width(Type kernels)
-    {
-        Type? Lanes(string name) => kernels.GetNestedType(name, BindingFlags.NonPublic);
-        if (Avx512F.IsSupported && Lanes("Lanes512") is { } wide)
-        {
-            return (typeof(Vector512<float>), wide);
-        }
-
-        if (Avx2.IsSupported && Fma.IsSupported && Lanes("Lanes256") is { } middle)
-        {
-            return (typeof(Vector256<float>), middle);
-        }
-
-        if ((System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported || Fma.IsSupported) && Lanes("Lanes128") is { } narrow)
-        {
-            return (typeof(Vector128<float>), narrow);
-        }
-
-        return (typeof(float), Lanes("Lanes1")!);
-    }
+    /// <summary>The width Run picks on this CPU: the widest lanes struct that says it is supported.</summary>
+    private static (Type Vector, Type Lanes) Width(Type kernels) =>
+        SparseGen.Kernels.Lanes512.IsSupported ? (typeof(Vector512<float>), typeof(SparseGen.Kernels.Lanes512))
+        : SparseGen.Kernels.Lanes256.IsSupported ? (typeof(Vector256<float>), typeof(SparseGen.Kernels.Lanes256))
+        : SparseGen.Kernels.Lanes128.IsSupported ? (typeof(Vector128<float>), typeof(SparseGen.Kernels.Lanes128))
+        : (typeof(float), typeof(SparseGen.Kernels.Lanes1));
 }

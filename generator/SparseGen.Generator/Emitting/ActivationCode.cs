@@ -17,28 +17,15 @@ internal static class ActivationCode
             case ActivationKind.None:
                 return value;
             case ActivationKind.Relu:
-                kernels.UseHelper(KernelHelper.Relu);
-                return "Relu(" + value + ")";
+                return LanesCode.Scalar + "Relu(" + value + ")";
             case ActivationKind.Clip:
-                kernels.UseHelper(KernelHelper.Clip);
-                return "Clip(" + value + ", " + Literals.Float(activation.Min) + ", " + Literals.Float(activation.Max) + ")";
+                return LanesCode.Scalar + "Clip(" + value + ", " + Literals.Float(activation.Min) + ", " + Literals.Float(activation.Max) + ")";
             case ActivationKind.Sigmoid:
-                kernels.UseHelper(KernelHelper.Sigmoid);
-                return "Sigmoid(" + value + ")";
+                return LanesCode.Scalar + "Sigmoid(" + value + ")";
             case ActivationKind.Tanh:
                 return "global::System.MathF.Tanh(" + value + ")";
             default:
                 throw new InvalidOperationException($"no code for activation {activation.Kind}");
         }
     }
-}
-
-/// <summary>Small helpers the kernels call; each is written once into the kernel class when used.</summary>
-internal enum KernelHelper
-{
-    Relu,
-    Clip,
-    Sigmoid,
-    MaxStep,
-    SumInDouble,
 }

@@ -366,7 +366,7 @@ internal static class CpuEmitter
             using (writer.Block())
             {
                 writer.Line("inputs.CopyTo(inputArray);");
-                writer.Line(KernelClassName + ".BatchJob.ForThisThread().Run(inputArray, outputArray, batch, groupSize, workers);");
+                writer.Line(KernelClassName + ".BatchJob().Run(inputArray, outputArray, batch, groupSize, workers);");
                 writer.Line("new global::System.ReadOnlySpan<float>(outputArray, 0, outputs.Length).CopyTo(outputs);");
             }
 
@@ -401,7 +401,7 @@ internal static class CpuEmitter
         var expected = batch is null ? perSample : "(long)" + batch + " * " + perSample;
         using (writer.Block("if (" + parameter + ".Length != " + expected + ")"))
         {
-            writer.Line("throw new global::System.ArgumentException(" + KernelClassName + ".LengthMessage(" + Literals.String(parameter) + ", "
+            writer.Line("throw new global::System.ArgumentException(" + LanesCode.Namespace + "SpanLengths.Message(" + Literals.String(parameter) + ", "
                 + parameter + ".Length, " + (batch ?? "1") + ", " + perSample + ", " + Literals.String(shape) + "), nameof(" + parameter + "));");
         }
 
@@ -420,36 +420,11 @@ internal static class CpuEmitter
             writer.Line("[global::System.ThreadStatic]");
             writer.Line("private static float[]? t_arena;");
             writer.Line();
-            writer.Line("/// <summary>This thread's arena array, made on its first call.</summary>");
-            writer.Line("internal static float[] ArenaArray() => t_arena ??= NewAlignedArray(ArenaLength);");
+            writer.Line("/// <summary>This thread's arena array, made on its first call: pinned, the arena from its first 64-byte boundary.</summary>");
+            writer.Line("internal static float[] ArenaArray() => t_arena ??= " + LanesCode.Namespace + "AlignedArrays.New(ArenaLength);");
             writer.Line();
-            writer.Line("/// <summary>An array with room for <paramref name=\"length\"/> floats from its first 64-byte boundary; pinned, so the boundary never moves.</summary>");
-            writer.Line("private static float[] NewAlignedArray(int length) => global::System.GC.AllocateArray<float>(length + " + Literals.Int(BufferPlan.Alignment - 1) + ", pinned: true);");
-            writer.Line();
-            writer.Line("/// <summary>");
-            writer.Line("/// The first float of <paramref name=\"array\"/> on a 64-byte boundary, where the arena (and each thread's scratch) starts,");
-            writer.Line("/// so that the offsets the planner aligned give vector loads that never split a cache line.");
-            writer.Line("/// </summary>");
-            var mask = Literals.Int(BufferPlan.AlignmentBytes - 1);
-            writer.Line("internal static int AlignedStart(float[] array) =>");
-            writer.Line("    (int)((" + Literals.Int(BufferPlan.AlignmentBytes) + " - (global::System.Runtime.CompilerServices.Unsafe.ByteOffset(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array)) & " + mask + ")) & " + mask + ") / sizeof(float);");
-            writer.Line();
-            if (kernels.UsesAlignedTables)
-            {
-                writer.Line("/// <summary>A copy of <paramref name=\"data\"/> from the first 64-byte boundary of a pinned array (<see cref=\"AlignedStart\"/>).</summary>");
-                writer.Line("private static float[] AlignedCopy(global::System.ReadOnlySpan<float> data)");
-                using (writer.Block())
-                {
-                    writer.Line("float[] array = NewAlignedArray(data.Length);");
-                    writer.Line("data.CopyTo(global::System.MemoryExtensions.AsSpan(array, AlignedStart(array)));");
-                    writer.Line("return array;");
-                }
-
-                writer.Line();
-            }
-
             writer.Line("/// <summary>The arena in <paramref name=\"array\"/> (<see cref=\"ArenaArray\"/>).</summary>");
-            writer.Line("internal static global::System.Span<float> Arena(float[] array) => new global::System.Span<float>(array, AlignedStart(array), ArenaLength);");
+            writer.Line("internal static global::System.Span<float> Arena(float[] array) => new global::System.Span<float>(array, " + LanesCode.Namespace + "AlignedArrays.AlignedStart(array), ArenaLength);");
             writer.Line();
             writer.Line("/// <summary>This thread's arena.</summary>");
             writer.Line("internal static global::System.Span<float> Arena() => Arena(ArenaArray());");
@@ -482,25 +457,6 @@ internal static class CpuEmitter
             IntraOpCode.WriteThreadScratch(writer, kernels);
             IntraOpCode.WriteRunThreaded(writer, kernels);
             BatchRunCode.WriteRunGroup(writer, kernels, batch);
-            writer.Line();
-            writer.Lines(BatchRunCode.BatchJob);
-            writer.Line();
-            writer.Line("internal static string LengthMessage(string parameter, int actual, int batch, int perSample, string shape) =>");
-            writer.Line("    parameter + \" holds \" + actual.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" floats but \"");
-            writer.Line("    + (batch == 1 ? \"one sample\" : \"a batch of \" + batch.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" samples\")");
-            writer.Line("    + \" of shape \" + shape + \" needs \" + ((long)batch * perSample).ToString(global::System.Globalization.CultureInfo.InvariantCulture);");
-            foreach (var helper in kernels.Helpers)
-            {
-                writer.Line();
-                WriteHelper(writer, helper);
-            }
-
-            if (kernels.UsesLanes)
-            {
-                writer.Line();
-                writer.Lines(LanesCode.Helpers);
-            }
-
             writer.Line();
             writer.Lines(kernels.Members.ToString().TrimEnd('\n'));
         }
@@ -539,69 +495,8 @@ internal static class CpuEmitter
 
             using (writer.Block())
             {
-                writer.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, call, "float, Lanes1"));
+                writer.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, call, "float, " + LanesCode.ScalarLanes));
             }
         }
     }
-
-    private static void WriteHelper(SourceWriter writer, KernelHelper helper)
-    {
-        if (helper == KernelHelper.SumInDouble)
-        {
-            writer.Lines(SumInDouble);
-            return;
-        }
-
-        writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        writer.Line(helper switch
-        {
-            KernelHelper.Relu => "private static float Relu(float v) => v < 0f ? 0f : v;",
-            KernelHelper.Clip => "private static float Clip(float v, float min, float max) => v < min ? min : v > max ? max : v;",
-            KernelHelper.Sigmoid => "private static float Sigmoid(float v) => 1f / (1f + global::System.MathF.Exp(-v));",
-            // The reference's max step: NaN where either is NaN, so a window's max is the same in any order. Without a branch
-            // to mispredict on x86 (MAXSS gives its second operand where either is NaN, and the or adds a NaN candidate) and
-            // on Arm64 (FMAX keeps a NaN).
-            KernelHelper.MaxStep => "private static float MaxStep(float current, float candidate) =>"
-                + " global::System.Runtime.Intrinsics.X86.Sse.IsSupported"
-                + " ? global::System.Runtime.Intrinsics.Vector128.ToScalar(global::System.Runtime.Intrinsics.X86.Sse.Or(global::System.Runtime.Intrinsics.X86.Sse.MaxScalar(global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(candidate), global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(current)), global::System.Runtime.Intrinsics.X86.Sse.CompareScalarUnordered(global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(candidate), global::System.Runtime.Intrinsics.Vector128.CreateScalarUnsafe(candidate))))"
-                + " : global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported"
-                + " ? global::System.Runtime.Intrinsics.Vector64.ToScalar(global::System.Runtime.Intrinsics.Arm.AdvSimd.Max(global::System.Runtime.Intrinsics.Vector64.CreateScalarUnsafe(current), global::System.Runtime.Intrinsics.Vector64.CreateScalarUnsafe(candidate)))"
-                + " : candidate > current || float.IsNaN(candidate) ? candidate : current;",
-            _ => throw new InvalidOperationException($"unknown helper {helper}"),
-        });
-    }
-
-    private const string SumInDouble = """
-/// <summary>
-/// The sum of <paramref name="values"/> in double, in two vectors of double partial sums (a different order from a
-/// running sum: the float it rounds to is the same but where the double lands within a rounding step of a tie).
-/// </summary>
-[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-private static double SumInDouble(global::System.ReadOnlySpan<float> values)
-{
-    ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
-    int i = 0;
-    double sum = 0;
-    if (global::System.Numerics.Vector.IsHardwareAccelerated)
-    {
-        var low = global::System.Numerics.Vector<double>.Zero;
-        var high = global::System.Numerics.Vector<double>.Zero;
-        for (; i <= values.Length - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-        {
-            global::System.Numerics.Vector.Widen(global::System.Numerics.Vector.LoadUnsafe(ref source, (nuint)i), out var first, out var second);
-            low += first;
-            high += second;
-        }
-
-        sum = global::System.Numerics.Vector.Sum(low + high);
-    }
-
-    for (; i < values.Length; i++)
-    {
-        sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref source, i);
-    }
-
-    return sum;
-}
-""";
 }

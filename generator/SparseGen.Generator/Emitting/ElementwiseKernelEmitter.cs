@@ -30,7 +30,7 @@ internal static class ElementwiseKernelEmitter
     private static bool HasLanes(Activation activation) => activation.Kind is ActivationKind.Relu or ActivationKind.Clip;
 
     private static string ActivateLanesCall(Activation activation, string source, string target) =>
-        "ActivateLanes" + LanesCode.TypeParameters + "(" + source + ", " + target + ", " + (activation.Kind == ActivationKind.Relu ? "true, 0f, 0f" : "false, " + Literals.Float(activation.Min) + ", " + Literals.Float(activation.Max)) + ");";
+        LanesCode.Kernel("ActivateLanes") + "(" + source + ", " + target + ", " + (activation.Kind == ActivationKind.Relu ? "true, 0f, 0f" : "false, " + Literals.Float(activation.Min) + ", " + Literals.Float(activation.Max)) + ");";
 
     public static void EmitAdd(LayerContext layer, AddOperation add)
     {
@@ -144,7 +144,7 @@ internal static class ElementwiseKernelEmitter
             var start = c * perChannel;
             methods.Add(CodePiece.Write(writer => writer.Statement(perChannel == 1
                 ? "y[" + Literals.Int(start) + "] = (x[" + Literals.Int(start) + "] - " + mean + ") * " + factor + " + " + bias + ";"
-                : "NormalizeLanes" + LanesCode.TypeParameters + "(x.Slice(" + Literals.Int(start) + ", " + Literals.Int(perChannel) + "), y.Slice(" + Literals.Int(start) + ", "
+                : LanesCode.Kernel("NormalizeLanes") + "(x.Slice(" + Literals.Int(start) + ", " + Literals.Int(perChannel) + "), y.Slice(" + Literals.Int(start) + ", "
                     + Literals.Int(perChannel) + "), " + mean + ", " + factor + ", " + bias + ");")));
         }
 
@@ -155,13 +155,12 @@ internal static class ElementwiseKernelEmitter
     {
         var shape = layer.ShapeOf(pool.Input);
         var plane = shape[1] * shape[2];
-        layer.Kernels.UseHelper(KernelHelper.SumInDouble);
         var methods = layer.Methods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
         methods.Add(CodePiece.Write(writer =>
         {
             using (writer.Block(ConvKernelEmitter.Loop("c", 0, shape[0])))
             {
-                writer.Statement("y[c] = (float)(SumInDouble(x.Slice(" + IndexExpression.Of(0, (plane, "c")) + ", " + Literals.Int(plane) + ")) / " + Literals.Int(plane) + ");");
+                writer.Statement("y[c] = (float)(" + LanesCode.Scalar + "SumInDouble(x.Slice(" + IndexExpression.Of(0, (plane, "c")) + ", " + Literals.Int(plane) + ")) / " + Literals.Int(plane) + ");");
             }
         }));
         methods.Finish();

@@ -23,12 +23,7 @@ internal static class IntraOpCode
         writer.Line("private static float[]? t_scratch;");
         writer.Line();
         writer.Line("/// <summary>The start of this thread's scratch, made on its first call: pinned, on a 64-byte boundary like the arena.</summary>");
-        writer.Line("private static ref float ThreadScratch()");
-        using (writer.Block())
-        {
-            writer.Line("float[] scratch = t_scratch ??= NewAlignedArray(ThreadScratchLength);");
-            writer.Line("return ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(scratch), AlignedStart(scratch));");
-        }
+        writer.Line("private static ref float ThreadScratch() => ref " + LanesCode.Namespace + "AlignedArrays.AlignedReference(t_scratch ??= " + LanesCode.Namespace + "AlignedArrays.New(ThreadScratchLength));");
 
         writer.Line();
     }
@@ -63,7 +58,7 @@ internal static class IntraOpCode
         using (writer.Block())
         {
             writer.Line("global::System.Span<float> arena = Arena(arenaArray);");
-            writer.Line("var team = IntraOpTeam.ForThisThread();");
+            writer.Line("var team = t_team ??= new " + LanesCode.Namespace + "IntraOpTeam(s_runTask);");
             writer.Line("team.Begin(arenaArray, threads);");
             writer.Line("try");
             using (writer.Block())
@@ -82,14 +77,19 @@ internal static class IntraOpCode
         if (kernels.UsesLanes)
         {
             writer.Line("/// <summary>Runs part <paramref name=\"task\"/> of parallel layer <paramref name=\"layer\"/> at the widest SIMD this CPU accelerates.</summary>");
-            CpuEmitter.WriteLaneDispatch(writer, kernels.Options.LaneWidths, "internal static void RunTask(int layer, int task, global::System.Span<float> arena)", null, "RunTask<{0}>(layer, task, arena);");
+            CpuEmitter.WriteLaneDispatch(writer, kernels.Options.LaneWidths, "internal static void RunTask(int layer, int task, float[] arenaArray)", "global::System.Span<float> arena = Arena(arenaArray);", "RunTask<{0}>(layer, task, arena);");
             writer.Line();
         }
 
         writer.Line("/// <summary>Runs part <paramref name=\"task\"/> of parallel layer <paramref name=\"layer\"/>.</summary>");
-        writer.Line((kernels.UsesLanes ? "private" : "internal") + " static void RunTask" + generic + "(int layer, int task, global::System.Span<float> arena)" + constraints);
+        writer.Line((kernels.UsesLanes ? "private" : "internal") + " static void RunTask" + generic + "(int layer, int task, " + (kernels.UsesLanes ? "global::System.Span<float> arena" : "float[] arenaArray") + ")" + constraints);
         using (writer.Block())
         {
+            if (!kernels.UsesLanes)
+            {
+                writer.Line("global::System.Span<float> arena = Arena(arenaArray);");
+            }
+
             using (writer.Block("switch (layer)"))
             {
                 for (var index = 0; index < layers.Count; index++)
@@ -117,132 +117,11 @@ internal static class IntraOpCode
         }
 
         writer.Line();
-        writer.Lines(IntraOpTeam);
+        writer.Line("/// <summary>This thread's team of Predict's intra-op threads, made on its first threaded call.</summary>");
+        writer.Line("[global::System.ThreadStatic]");
+        writer.Line("private static " + LanesCode.Namespace + "IntraOpTeam? t_team;");
+        writer.Line();
+        writer.Line("private static readonly " + LanesCode.Namespace + "LayerPartRunner s_runTask = RunTask;");
         writer.Line();
     }
-
-    /// <summary>
-    /// Predict's intra-op threads for one calling thread. Helpers from the thread pool join when a call begins, take
-    /// parts of each parallel layer as they come, spin between layers, and linger briefly after the call for the next
-    /// one. Parts are claimed from a counter whose high half numbers the layer's run, and each run's layer and part
-    /// count sit in one of two slots, so a helper that read a finished run claims nothing of the next; the caller takes
-    /// parts too and spins until every claimed part is done.
-    /// </summary>
-    private const string IntraOpTeam = """
-/// <summary>The thread-pool helpers of Predict with intra-op threads for one calling thread, reused by every call.</summary>
-internal sealed class IntraOpTeam : global::System.Threading.IThreadPoolWorkItem
-{
-    [global::System.ThreadStatic]
-    private static IntraOpTeam? t_team;
-
-    private static readonly global::System.TimeSpan Linger = global::System.TimeSpan.FromMicroseconds(50);
-
-    private readonly int[] _layers = new int[2];
-    private readonly int[] _parts = new int[2];
-    private float[] _arena = global::System.Array.Empty<float>();
-    private long _state;
-    private int _pending;
-    private int _helpers;
-    private volatile bool _open;
-    private long _closedAt;
-
-    public static IntraOpTeam ForThisThread() => t_team ??= new IntraOpTeam();
-
-    /// <summary>Starts a call: enough helpers to make <paramref name="threads"/> with this one.</summary>
-    public void Begin(float[] arena, int threads)
-    {
-        _arena = arena;
-        _open = true;
-        while (true)
-        {
-            int helpers = global::System.Threading.Volatile.Read(ref _helpers);
-            if (helpers >= threads - 1)
-            {
-                break;
-            }
-
-            if (global::System.Threading.Interlocked.CompareExchange(ref _helpers, helpers + 1, helpers) == helpers)
-            {
-                global::System.Threading.ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-            }
-        }
-    }
-
-    /// <summary>Runs the <paramref name="parts"/> parts of parallel layer <paramref name="layer"/> and returns when all are done.</summary>
-    public void Run(int layer, int parts)
-    {
-        long run = (global::System.Threading.Volatile.Read(ref _state) >> 32) + 1;
-        int slot = (int)(run & 1);
-        _layers[slot] = layer;
-        _parts[slot] = parts;
-        global::System.Threading.Volatile.Write(ref _pending, parts);
-        global::System.Threading.Volatile.Write(ref _state, run << 32);
-        while (TryRunPart())
-        {
-        }
-
-        var spin = new global::System.Threading.SpinWait();
-        while (global::System.Threading.Volatile.Read(ref _pending) != 0)
-        {
-            spin.SpinOnce(sleep1Threshold: -1);
-        }
-    }
-
-    /// <summary>Ends a call; the helpers leave once no call has come for a little while.</summary>
-    public void End()
-    {
-        global::System.Threading.Volatile.Write(ref _closedAt, global::System.Diagnostics.Stopwatch.GetTimestamp());
-        _open = false;
-    }
-
-    public void Execute()
-    {
-        var spin = new global::System.Threading.SpinWait();
-        while (true)
-        {
-            if (TryRunPart())
-            {
-                spin = default;
-                continue;
-            }
-
-            if (_open)
-            {
-                // Between layers of a call: the next parts come within microseconds.
-                global::System.Threading.Thread.SpinWait(4);
-                continue;
-            }
-
-            if (global::System.Diagnostics.Stopwatch.GetElapsedTime(global::System.Threading.Volatile.Read(ref _closedAt)) > Linger)
-            {
-                break;
-            }
-
-            spin.SpinOnce(sleep1Threshold: -1);
-        }
-
-        global::System.Threading.Interlocked.Decrement(ref _helpers);
-    }
-
-    /// <summary>Claims and runs one part of the current layer; false when none is left.</summary>
-    private bool TryRunPart()
-    {
-        long state = global::System.Threading.Volatile.Read(ref _state);
-        int slot = (int)((state >> 32) & 1);
-        int part = (int)(state & 0xFFFFFFFF);
-        if (part >= global::System.Threading.Volatile.Read(ref _parts[slot]))
-        {
-            return false;
-        }
-
-        if (global::System.Threading.Interlocked.CompareExchange(ref _state, state + 1, state) == state)
-        {
-            SparseGenKernels.RunTask(_layers[slot], part, SparseGenKernels.Arena(_arena));
-            global::System.Threading.Interlocked.Decrement(ref _pending);
-        }
-
-        return true;
-    }
-}
-""";
 }

@@ -11,7 +11,6 @@ namespace SparseGen.Generator.Emitting;
 /// </summary>
 internal sealed class KernelClassBuilder
 {
-    private readonly HashSet<KernelHelper> _helpers = new();
     private readonly HashSet<string> _tables = new(System.StringComparer.Ordinal);
 
     private readonly Dictionary<Operation, int> _inputPlanes = new(ReferenceComparer.Instance);
@@ -39,13 +38,8 @@ internal sealed class KernelClassBuilder
     /// <summary>True once a kernel is generic over SIMD lanes: <c>Run</c> then dispatches on the CPU's widths.</summary>
     public bool UsesLanes { get; private set; }
 
-    /// <summary>The kernels run in SIMD lanes: the lanes code comes with the class, and with it the scalar helpers its tails call.</summary>
-    public void UseLanes()
-    {
-        UsesLanes = true;
-        UseHelper(KernelHelper.Relu);
-        UseHelper(KernelHelper.MaxStep);
-    }
+    /// <summary>The kernels run in SIMD lanes: <c>Run</c> dispatches on the CPU's widths.</summary>
+    public void UseLanes() => UsesLanes = true;
 
     /// <summary>
     /// A range of <paramref name="length"/> floats of the arena for one layer's own use (it is never
@@ -117,10 +111,6 @@ internal sealed class KernelClassBuilder
         ThreadedRunBody.Statement(statement);
     }
 
-    public IEnumerable<KernelHelper> Helpers => _helpers.OrderBy(helper => helper);
-
-    public void UseHelper(KernelHelper helper) => _helpers.Add(helper);
-
     /// <summary>A static table of floats: <c>private static ReadOnlySpan&lt;float&gt; Name =&gt; new float[] { ... };</c>.</summary>
     public void FloatTable(string name, IReadOnlyList<float> values) =>
         Table(name, "float", values.Select(Literals.Float).ToList());
@@ -134,15 +124,15 @@ internal sealed class KernelClassBuilder
     {
         Table(name + "Data", "float", values.Select(Literals.Float).ToList());
         _tables.Add(name);
-        UsesAlignedTables = true;
-        Members.Line("private static readonly float[] s_" + name + " = AlignedCopy(" + name + "Data);");
+        Members.Line("private static readonly float[] s_" + name + " = " + LanesCode.Namespace + "AlignedArrays.Copy(" + name + "Data);");
         Members.Line();
-        Members.Line($"private static global::System.ReadOnlySpan<float> {name} => new global::System.ReadOnlySpan<float>(s_{name}, AlignedStart(s_{name}), {Literals.Int(values.Count)});");
+        // The span is built here, from the aligned start. Through a runtime helper that returns a Span, .NET 10 with its
+        // default dynamic PGO compiled the kernels that read such a table with MinOpts, 6× slower (DOTNET_JitDisasmSummary
+        // shows it; DOTNET_TieredPGO=0 hides it). The package tests check every kernel's tier in a real app.
+        Members.Line($"private static global::System.ReadOnlySpan<float> {name} => new global::System.ReadOnlySpan<float>(s_{name}, {LanesCode.Namespace}AlignedArrays.AlignedStart(s_{name}), {Literals.Int(values.Count)});");
         Members.Line();
     }
 
-    /// <summary>Whether some table is an aligned copy (<see cref="AlignedFloatTable"/>): the class then has <c>AlignedCopy</c>.</summary>
-    public bool UsesAlignedTables { get; private set; }
 
     public void IntTable(string name, IReadOnlyList<int> values) =>
         Table(name, "int", values.Select(Literals.Int).ToList());

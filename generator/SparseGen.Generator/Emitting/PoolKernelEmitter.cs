@@ -24,7 +24,7 @@ internal static class PoolKernelEmitter
         {
             var lanes = layer.LaneMethods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
             lanes.Add(CodePiece.Write(writer => writer.Statement(
-                "MaxPool2x2" + LanesCode.TypeParameters + "(x, y, " + Literals.Int(channels) + ", " + Literals.Int(height) + ", " + Literals.Int(width) + ");")));
+                LanesCode.Kernel("MaxPool2x2") + "(x, y, " + Literals.Int(channels) + ", " + Literals.Int(height) + ", " + Literals.Int(width) + ");")));
             lanes.Finish();
             return;
         }
@@ -42,7 +42,6 @@ internal static class PoolKernelEmitter
 
         if (isMax)
         {
-            layer.Kernels.UseHelper(KernelHelper.MaxStep);
         }
 
         var inside = rectangles.FirstOrDefault(rectangle => rectangle.TapCount == kernelH * kernelW);
@@ -237,7 +236,7 @@ internal static class PoolKernelEmitter
                     writer.Statement("float max = plane[" + IndexExpression.Of(offsets[0], (1, "corner")) + "];");
                     foreach (var offset in offsets.Skip(1))
                     {
-                        writer.Statement("max = MaxStep(max, plane[" + IndexExpression.Of(offset, (1, "corner")) + "]);");
+                        writer.Statement("max = " + LanesCode.Scalar + "MaxStep(max, plane[" + IndexExpression.Of(offset, (1, "corner")) + "]);");
                     }
 
                     writer.Statement(target + " = max;");
@@ -327,7 +326,7 @@ internal static class PoolKernelEmitter
             {
                 using (writer.Block(ConvKernelEmitter.Loop("oy", rows.Start, rows.End)))
                 {
-                    writer.Statement("CopyRow(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref target, " + IndexExpression.Of(columns.Start - inside.Start, (width, "oy")) + "), ref outputPlane["
+                    writer.Statement(LanesCode.LaneKernels + "CopyRow(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref target, " + IndexExpression.Of(columns.Start - inside.Start, (width, "oy")) + "), ref outputPlane["
                         + IndexExpression.Of(columns.Start, (outWidth, "oy")) + "], " + Literals.Int(columns.End - columns.Start) + ");");
                 }
             }
@@ -343,7 +342,7 @@ internal static class PoolKernelEmitter
             foreach (var offset in offsets.Skip(1))
             {
                 writer.Statement(isMax
-                    ? "value = MaxStep(value, " + scalarTap(offset) + ");"
+                    ? "value = " + LanesCode.Scalar + "MaxStep(value, " + scalarTap(offset) + ");"
                     : "value += " + scalarTap(offset) + ";");
             }
 

@@ -115,7 +115,7 @@ internal static class SimdDenseKernelEmitter
                     writer.Statements(names.Select((a, k) => "lanes.Store(" + a + ", ref wide, p" + Lane(k) + ");").ToArray());
                 }
 
-                writer.Statement("StoreRows" + LanesCode.TypeParameters + "(ref wide, y, " + IndexExpression.Of(0, (outFeatures, "r")) + ", 1, " + Literals.Int(outFeatures) + ", "
+                writer.Statement(LanesCode.Kernel("StoreRows") + "(ref wide, y, " + IndexExpression.Of(0, (outFeatures, "r")) + ", 1, " + Literals.Int(outFeatures) + ", "
                     + Literals.Int(padded) + ", " + (relu ? "true" : "false") + ", y.Length);");
             }
         }));

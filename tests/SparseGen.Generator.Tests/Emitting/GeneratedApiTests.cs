@@ -105,7 +105,6 @@ public sealed class GeneratedApiTests
     {
         var model = CompiledCases.Get(Case, EmitVariant.SimdTable);
         var kernels = model.Type.GetNestedType("SparseGenKernels", BindingFlags.NonPublic)!;
-        var team = kernels.GetNestedType("IntraOpTeam", BindingFlags.NonPublic)!;
         var input = RandomData.Floats(5, model.InputLength);
         var output = new float[model.OutputLength];
         var expected = model.PredictEach(input, 1);
@@ -113,8 +112,8 @@ public sealed class GeneratedApiTests
         model.PredictThreaded(input, output, threads);
 
         // The helpers of this thread's team: each queued once, leaving after a short linger.
-        var thisThreadsTeam = team.GetMethod("ForThisThread")!.Invoke(null, null)!;
-        var helpers = (int)team.GetField("_helpers", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(thisThreadsTeam)!;
+        var team = (SparseGen.Kernels.IntraOpTeam)kernels.GetField("t_team", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        var helpers = team.Helpers;
         Assert.Equal(expected, output);
         Assert.InRange(helpers, 0, Environment.ProcessorCount - 1);
     }
@@ -153,13 +152,12 @@ public sealed class GeneratedApiTests
     {
         var kernels = CompiledCases.Get(Case, EmitVariant.Default).Type.GetNestedType("SparseGenKernels", BindingFlags.NonPublic)!;
         var arenaArray = kernels.GetMethod("ArenaArray", BindingFlags.NonPublic | BindingFlags.Static)!;
-        var alignedStart = kernels.GetMethod("AlignedStart", BindingFlags.NonPublic | BindingFlags.Static)!;
         var arenaLength = (int)kernels.GetField("ArenaLength", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
 
         var addresses = Enumerable.Range(0, 8).AsParallel().WithDegreeOfParallelism(8).Select(_ =>
         {
             var array = (float[])arenaArray.Invoke(null, null)!;
-            var start = (int)alignedStart.Invoke(null, [array])!;
+            var start = SparseGen.Kernels.AlignedArrays.AlignedStart(array);
             Assert.True(start + arenaLength <= array.Length, "the arena runs past its array");
             var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
             try

@@ -72,7 +72,11 @@ internal static class GeneratedModelCompiler
     });
 
     /// <summary>Compiles the sources into one assembly; fails with the compiler's messages on any warning or error.</summary>
-    public static Assembly Compile(string assemblyName, IEnumerable<(string Path, string Source)> sources, IEnumerable<MetadataReference>? extraReferences = null)
+    /// <param name="collectible">
+    /// Whether the assembly may be unloaded. The JIT compiles code in a collectible context differently (static data,
+    /// some inlining), so what an app's JIT does is checked on a context that is not.
+    /// </param>
+    public static Assembly Compile(string assemblyName, IEnumerable<(string Path, string Source)> sources, IEnumerable<MetadataReference>? extraReferences = null, bool collectible = true)
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp10);
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Source, parseOptions, s.Path)).ToArray();
@@ -93,13 +97,13 @@ internal static class GeneratedModelCompiler
         }
 
         stream.Position = 0;
-        var context = new AssemblyLoadContext(assemblyName, isCollectible: true);
+        var context = new AssemblyLoadContext(assemblyName, isCollectible: collectible);
         return context.LoadFromStream(stream);
     }
 
-    public static CompiledModel CompileOne(string name, string source, string typeName)
+    public static CompiledModel CompileOne(string name, string source, string typeName, bool collectible = true)
     {
-        var assembly = Compile(name, new[] { (name + ".g.cs", source) });
+        var assembly = Compile(name, new[] { (name + ".g.cs", source) }, collectible: collectible);
         return new CompiledModel(assembly.GetType(typeName, throwOnError: true)!);
     }
 }

@@ -39,7 +39,7 @@ public sealed class JitTierTests
         // A fresh copy, so that its methods are compiled while the listener listens.
         var name = "JitTier_" + Path.GetFileNameWithoutExtension(file);
         var source = CpuEmitter.Emit(GraphOptimizer.Optimize(graph), new EmitTarget(name, "Net", IsStatic: true, file, "jit"));
-        var model = GeneratedModelCompiler.CompileOne(name, source, name + ".Net");
+        var model = GeneratedModelCompiler.CompileOne(name, source, name + ".Net", collectible: false);
         using var listener = new JitTierListener(name);
 
         model.Predict(new float[model.InputLength], new float[model.OutputLength]);

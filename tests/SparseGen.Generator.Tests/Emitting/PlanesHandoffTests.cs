@@ -78,7 +78,7 @@ public class PlanesHandoffTests
         var source = CompiledCases.Emit(model, EmitVariant.SimdTable);
 
         Assert.Contains("pooled in registers into pooled columns c/2 … of the zero-bordered planes of 'd_conv' (rows of 16)", source);
-        Assert.Single(source.Split('\n'), line => line.TrimStart().StartsWith("PadInput(", System.StringComparison.Ordinal));
+        Assert.Single(source.Split('\n'), line => line.TrimStart().StartsWith("global::SparseGen.Kernels.LaneKernels.PadInput(", System.StringComparison.Ordinal));
     }
 
     private static KernelPlan Plan(ModelGraph graph, LayerStrategy readerStrategy, LayerStrategy writerStrategy = LayerStrategy.SimdTable)
