@@ -21,6 +21,8 @@ internal static class LayerTimesCommand
 {
     private delegate void LayerMethod(Span<float> arena);
 
+    private delegate void RangedLayerMethod(Span<float> arena, int from, int to);
+
     private const int CallsPerRound = 200;
     private const int Rounds = 15;
 
@@ -116,8 +118,21 @@ internal static class LayerTimesCommand
                 Part: m.Name.Contains("Part", StringComparison.Ordinal) ? int.Parse(m.Name[(m.Name.LastIndexOf("Part", StringComparison.Ordinal) + 4)..], CultureInfo.InvariantCulture) : 0))
             .GroupBy(m => m.Number)
             .OrderBy(g => g.Key)
-            .Select(g => (g.Key, g.OrderBy(m => m.Part).Select(m => (m.Method.IsGenericMethodDefinition ? m.Method.MakeGenericMethod(vector, lanes) : m.Method)
-                .CreateDelegate<LayerMethod>()).ToList()));
+            .Select(g => (g.Key, g.OrderBy(m => m.Part).Select(m => Callable(m.Method.IsGenericMethodDefinition ? m.Method.MakeGenericMethod(vector, lanes) : m.Method)).ToList()));
+
+        // A method of ranged parts (arena, from = first, to = end) runs its whole range, as Run calls it.
+        static LayerMethod Callable(MethodInfo method)
+        {
+            var parameters = method.GetParameters();
+            if (parameters.Length == 1)
+            {
+                return method.CreateDelegate<LayerMethod>();
+            }
+
+            var ranged = method.CreateDelegate<RangedLayerMethod>();
+            int from = (int)parameters[1].DefaultValue!, to = (int)parameters[2].DefaultValue!;
+            return arena => ranged(arena, from, to);
+        }
     }
 
     /// <summary>The width Run picks on this CPU: the widest lanes struct that says it is supported.</summary>

@@ -200,5 +200,9 @@ internal static class ConvKernelEmitter
     }
 
     internal static string Loop(string variable, long start, long end) =>
-        "for (int " + variable + " = " + Literals.Long(start).TrimEnd('L') + "; " + variable + " < " + Literals.Long(end).TrimEnd('L') + "; " + variable + "++)";
+        Loop(variable, Literals.Long(start).TrimEnd('L'), Literals.Long(end).TrimEnd('L'));
+
+    /// <summary>A counting loop between two C# expressions: <c>for (int m = from; m &lt; to; m++)</c>.</summary>
+    internal static string Loop(string variable, string start, string end) =>
+        "for (int " + variable + " = " + start + "; " + variable + " < " + end + "; " + variable + "++)";
 }

@@ -217,7 +217,7 @@ internal static class CpuEmitter
         {
             WriteFacts(writer, graph, statistics, layers);
             WritePredict(writer, inputShape, outputShape);
-            WritePredictThreaded(writer, inputShape, outputShape, kernels.ParallelLayers.Select(parts => parts.Count).DefaultIfEmpty(0).Max());
+            WritePredictThreaded(writer, inputShape, outputShape, kernels.ParallelLayers.Select(layer => layer.Parts.Count).DefaultIfEmpty(0).Max());
             WritePredictBatch(writer, inputShape, outputShape);
             writer.Line();
             WriteKernelClass(writer, kernels, batch);

@@ -41,10 +41,7 @@ internal static class DenseKernelEmitter
         {
             // Ranges of outputs are the tasks, over the same tables.
             var table = CompressedRows.Declare(layer, dense);
-            foreach (var (from, to) in LayerMethods.TaskRanges(outFeatures, layer.Plan.RunsInParts(dense)))
-            {
-                methods.AddTask(new[] { SparseRows(layer, dense, table, inputRow, outputRow, from, to) }, ownMethods: true);
-            }
+            methods.AddRangedTasks(outFeatures, SparseRows(layer, dense, table, inputRow, outputRow));
         }
         else
         {
@@ -132,7 +129,7 @@ internal static class DenseKernelEmitter
 
     // Compressed rows, for SparseRows and for the SparseTable fallback alike: three loads and a multiply-add per
     // nonzero, four independent partial sums so that the adds do not wait on each other, no bounds checks.
-    private static CodePiece SparseRows(LayerContext layer, DenseOperation dense, CompressedRows rows, string? inputRow, string? outputRow, int from, int to)
+    private static CodePiece SparseRows(LayerContext layer, DenseOperation dense, CompressedRows rows, string? inputRow, string? outputRow)
     {
         const int Sums = 4;
         var hasBias = rows.HasBias;
@@ -150,7 +147,7 @@ internal static class DenseKernelEmitter
 
             if (rows.Count == 0)
             {
-                using (writer.Block(ConvKernelEmitter.Loop("m", from, to)))
+                using (writer.Block(ConvKernelEmitter.Loop("m", "from", "to")))
                 {
                     writer.Statement(output + " = " + ActivationCode.Apply(dense.Activation, hasBias ? Add + "(ref bias, m)" : "0f", layer.Kernels) + ";");
                 }
@@ -163,8 +160,8 @@ internal static class DenseKernelEmitter
             writer.Statement("ref " + columnType + " columns = ref " + Reference + "(" + layer.TableName("Columns") + ");");
             writer.Statement("ref int rowStarts = ref " + Reference + "(" + layer.TableName("RowStarts") + ");");
             writer.Statement("ref float inputs = ref " + (inputRow is null ? Reference + "(x)" : Add + "(ref " + Reference + "(x), " + inputRow + ")") + ";");
-            writer.Statement("int n = " + (from == 0 ? "0" : Add + "(ref rowStarts, " + Literals.Int(from) + ")") + ";");
-            using (writer.Block(ConvKernelEmitter.Loop("m", from, to)))
+            writer.Statement("int n = " + Add + "(ref rowStarts, from);");
+            using (writer.Block(ConvKernelEmitter.Loop("m", "from", "to")))
             {
                 writer.Statement("int end = " + Add + "(ref rowStarts, m + 1);");
                 writer.Statement("float s0 = " + (hasBias ? Add + "(ref bias, m)" : "0f") + ", s1 = 0f, s2 = 0f, s3 = 0f;");

@@ -95,12 +95,19 @@ internal static class IntraOpCode
                 for (var index = 0; index < layers.Count; index++)
                 {
                     writer.Line("case " + Literals.Int(index) + ":");
+                    if (layers[index].RangedCall is { } ranged)
+                    {
+                        writer.Line("    " + ranged);
+                        writer.Line("    return;");
+                        continue;
+                    }
+
                     using (writer.Block("switch (task)"))
                     {
-                        for (var task = 0; task < layers[index].Count; task++)
+                        for (var task = 0; task < layers[index].Parts.Count; task++)
                         {
                             writer.Line("case " + Literals.Int(task) + ":");
-                            foreach (var call in layers[index][task])
+                            foreach (var call in layers[index].Parts[task])
                             {
                                 writer.Line("    " + call);
                             }

@@ -84,7 +84,7 @@ internal sealed class KernelClassBuilder
     public SourceWriter ThreadedRunBody { get; } = new();
 
     /// <summary>The layers whose parts run side by side with intra-op threads: per layer, its work items, each the methods it calls in order.</summary>
-    public List<IReadOnlyList<IReadOnlyList<string>>> ParallelLayers { get; } = new();
+    public List<ParallelLayer> ParallelLayers { get; } = new();
 
     /// <summary>Floats of the per-thread scratch (<c>ThreadScratch()</c>): what one layer part needs for itself while others run beside it.</summary>
     public int ThreadScratchLength { get; private set; }
@@ -154,13 +154,20 @@ internal sealed class KernelClassBuilder
         Members.Line($"private static global::System.ReadOnlySpan<{type}> {name} => new {type}[]");
         using (Members.Block(closing: "};"))
         {
-            const int PerLine = 16;
-            for (var start = 0; start < values.Count; start += PerLine)
+            // About the same width a line whatever the element: 16 floats, 32 integers.
+            var perLine = type == "float" ? 16 : 32;
+            for (var start = 0; start < values.Count; start += perLine)
             {
-                Members.Line(string.Join(", ", values.Skip(start).Take(PerLine)) + ",");
+                Members.Line(string.Join(", ", values.Skip(start).Take(perLine)) + ",");
             }
         }
 
         Members.Line();
     }
 }
+
+/// <summary>
+/// A layer whose parts run side by side with intra-op threads: each part's calls in order, and, where the parts are one
+/// ranged method over an even split of its outputs, the one call that stands for all of them with the part index <c>task</c>.
+/// </summary>
+internal sealed record ParallelLayer(IReadOnlyList<IReadOnlyList<string>> Parts, string? RangedCall);

@@ -25,6 +25,9 @@ internal sealed class LayerMethods
     // Per method: 0 before the layer's tasks, 1 tasks, 2 after them; and the tasks a method holds pieces of.
     private readonly List<int> _phases = new() { 0 };
     private readonly List<HashSet<int>> _tasksOf = new() { new HashSet<int>() };
+
+    // Per method: the parts' ranges of its range parameters (from, to), for a method of ranged tasks; else null.
+    private readonly List<IReadOnlyList<(int From, int To)>?> _ranged = new() { null };
     private int _phase;
     private bool _startMethod;
     private int? _task;
@@ -94,6 +97,29 @@ internal sealed class LayerMethods
     private const int TasksPerLayer = 8;
 
     /// <summary>
+    /// The layer's tasks as one method over a range of its <paramref name="count"/> outputs: <paramref name="piece"/> is
+    /// written over the parameters <c>from</c> and <c>to</c> (outputs from, …, to − 1), whose defaults are every output,
+    /// and <c>Run</c> calls it so; with intra-op threads each part calls it for its own range (<see cref="TaskRanges"/>).
+    /// One method where the parts' code differs only in its range, not one copy a part.
+    /// </summary>
+    public void AddRangedTasks(int count, CodePiece piece) => AddRangedTasks(TaskRanges(count, _inParts).ToList(), piece);
+
+    /// <summary>As <see cref="AddRangedTasks(int, CodePiece)"/>, with the parts' ranges given (in order, covering the outputs once).</summary>
+    public void AddRangedTasks(IReadOnlyList<(int From, int To)> ranges, CodePiece piece)
+    {
+        if (_phase == 2)
+        {
+            throw new System.InvalidOperationException("a layer's tasks come before the pieces that run after them");
+        }
+
+        _startMethod = true;
+        Place(piece, 1);
+        _ranged[_ranged.Count - 1] = ranges;
+        _startMethod = true;
+        _taskCount = System.Math.Max(_taskCount, 1);
+    }
+
+    /// <summary>
     /// Pieces that run in order as one task, independent of the layer's other tasks: they write outputs no other task
     /// writes and keep their scratch in <c>ThreadScratch()</c>. With intra-op threads the tasks run side by side, after
     /// every piece added before the first task and before every piece added after the last.
@@ -147,6 +173,7 @@ internal sealed class LayerMethods
             _methods.Add(current);
             _phases.Add(phase);
             _tasksOf.Add(new HashSet<int>());
+            _ranged.Add(null);
             _statements = 0;
             _loops = 0;
         }
@@ -174,7 +201,9 @@ internal sealed class LayerMethods
         }
 
         var typeParameters = _lanes ? LanesCode.TypeParameters : "";
-        var calls = Enumerable.Range(0, _methods.Count).Select(index => MethodName(index) + typeParameters + "(arena);").ToList();
+        var calls = Enumerable.Range(0, _methods.Count)
+            .Select(index => MethodName(index) + typeParameters + "(arena);")
+            .ToList();
         WriteThreadedCalls(calls);
         for (var index = 0; index < _methods.Count; index++)
         {
@@ -182,7 +211,9 @@ internal sealed class LayerMethods
             var pieces = _methods[index];
             _kernels.RunBody.Line(calls[index]);
             members.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-            members.Line($"private static void {methodName}{typeParameters}(global::System.Span<float> arena){(_lanes ? LanesCode.Constraints : "")}");
+            // Run's call covers every output: the range's defaults.
+            var range = _ranged[index] is { } ranges ? ", int from = " + Literals.Int(ranges[0].From) + ", int to = " + Literals.Int(ranges[ranges.Count - 1].To) : "";
+            members.Line($"private static void {methodName}{typeParameters}(global::System.Span<float> arena{range}){(_lanes ? LanesCode.Constraints : "")}");
             using (members.Block())
             {
                 foreach (var local in _locals)
@@ -226,11 +257,30 @@ internal sealed class LayerMethods
     /// </summary>
     private void WriteThreadedCalls(IReadOnlyList<string> calls)
     {
-        var items = new List<List<string>>();
+        var items = new List<IReadOnlyList<string>>();
+        var typeParameters = _lanes ? LanesCode.TypeParameters : "";
+        string? rangedCall = null;
         for (var index = 0; index < _methods.Count; index++)
         {
             if (_phases[index] != 1)
             {
+                continue;
+            }
+
+            if (_ranged[index] is { } ranges)
+            {
+                int count = ranges[ranges.Count - 1].To, parts = ranges.Count;
+                if (ranges.Select((range, task) => range.From == count * task / parts && range.To == count * (task + 1) / parts).All(even => even))
+                {
+                    rangedCall = MethodName(index) + typeParameters + "(arena, " + Literals.Int(count) + " * task / " + Literals.Int(parts) + ", "
+                        + Literals.Int(count) + " * (task + 1) / " + Literals.Int(parts) + ");";
+                }
+
+                // One item a range, each the ranged method over its own outputs.
+                items.AddRange(ranges.Select(range => new[]
+                {
+                    MethodName(index) + typeParameters + "(arena, " + Literals.Int(range.From) + ", " + Literals.Int(range.To) + ");",
+                }));
                 continue;
             }
 
@@ -240,7 +290,7 @@ internal sealed class LayerMethods
                 items.Add(new List<string>());
             }
 
-            items[items.Count - 1].Add(calls[index]);
+            ((List<string>)items[items.Count - 1]).Add(calls[index]);
         }
 
         var body = _kernels.ThreadedRunBody;
@@ -256,7 +306,7 @@ internal sealed class LayerMethods
                 parallelWritten = true;
                 body.Line("team.Run(" + _kernels.ParallelLayers.Count.ToString(CultureInfo.InvariantCulture) + ", " + items.Count.ToString(CultureInfo.InvariantCulture) + "); // "
                     + _name + ": its parts side by side");
-                _kernels.ParallelLayers.Add(items);
+                _kernels.ParallelLayers.Add(new ParallelLayer(items, rangedCall));
             }
         }
     }

@@ -88,14 +88,10 @@ internal static class SimdChannelsConvKernelEmitter
             methods.Add(SimdConvKernelEmitter.PadInputPiece(g, planes, ""));
         }
 
-        // With intra-op threads each 16-channel block is a task, and the blocks run side by side.
+        // With intra-op threads each 16-channel block is a part, and the blocks run side by side.
         var blockStep = layer.Plan.RunsInParts(conv) ? Block : lanesTotal;
-        for (var first = 0; first < lanesTotal; first += blockStep)
-        {
-            methods.AddTask(new[] { BlockPiece(first, Math.Min(lanesTotal, first + blockStep)) }, ownMethods: true);
-        }
-
-        CodePiece BlockPiece(int from, int to) => CodePiece.Write(writer =>
+        var blocks = Enumerable.Range(0, (lanesTotal + blockStep - 1) / blockStep).Select(b => (b * blockStep, Math.Min(lanesTotal, (b + 1) * blockStep))).ToList();
+        methods.AddRangedTasks(blocks, CodePiece.Write(writer =>
         {
             var stride = inputs * windows.Count * Block;
             var layout = offsets is null
@@ -128,12 +124,12 @@ internal static class SimdChannelsConvKernelEmitter
                 writer.Statement("ref int channelOf = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Channels") + ");");
             }
 
-            using (writer.Block("for (int m = " + Literals.Int(from) + "; m < " + Literals.Int(to) + "; m += lanes.Count)"))
+            using (writer.Block("for (int m = from; m < to; m += lanes.Count)"))
             {
                 writer.Statement("V b = lanes.Load(ref bias, m);");
                 if (!channelsLast)
                 {
-                    writer.Statement("int channels = global::System.Math.Min(lanes.Count, " + Literals.Int(to) + " - m);");
+                    writer.Statement("int channels = global::System.Math.Min(lanes.Count, to - m);");
                 }
 
                 if (table.Length > 0 && offsets is null)
@@ -229,7 +225,7 @@ internal static class SimdChannelsConvKernelEmitter
                     }
                 }
             }
-        });
+        }));
 
         if (conv.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
         {

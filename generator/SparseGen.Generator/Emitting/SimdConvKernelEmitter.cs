@@ -71,10 +71,7 @@ internal static class SimdConvKernelEmitter
         {
             var tables = Tables(layer, conv, g, taps);
             var target = reader is null ? null : PooledTarget.Planes(layer, reader);
-            foreach (var (from, to) in LayerMethods.TaskRanges(conv.OutputChannels, layer.Plan.RunsInParts(conv)))
-            {
-                methods.AddTask(new[] { pooledTiles ? PooledTable(layer, g, tables, from, to, relu, target) : Table(layer, conv, g, shape, tables, from, to, relu, pool is not null) }, ownMethods: true);
-            }
+            methods.AddRangedTasks(conv.OutputChannels, pooledTiles ? PooledTable(layer, g, tables, relu, target) : Table(layer, conv, g, shape, tables, relu, pool is not null));
         }
         else
         {
@@ -179,17 +176,17 @@ internal static class SimdConvKernelEmitter
     /// aligned ones (measured, sixth pass: the trained 90 % CNN's conv2 taps 7.9 µs with two runs in three split, 5.4 µs
     /// realigned, 5.0 µs with every run aligned). The residue is a constant of each loop, so the shift is an immediate.
     /// </summary>
-    private static CodePiece Table(LayerContext layer, ConvOperation conv, ConvGeometry g, SimdConvShape shape, TapTables tables, int from, int to, bool relu, bool pooled)
+    private static CodePiece Table(LayerContext layer, ConvOperation conv, ConvGeometry g, SimdConvShape shape, TapTables tables, bool relu, bool pooled)
     {
         var hasBias = tables.HasBias;
         var classes = tables.Residues.Count;
         return CodePiece.Write(writer =>
         {
-            WriteTableComment(writer, layer, classes, from, to);
+            WriteTableComment(writer, layer, classes);
             using (writer.Block())
             {
                 WriteTableLocals(writer, layer, tables);
-                using (writer.Block(ConvKernelEmitter.Loop("m", from, to)))
+                using (writer.Block(ConvKernelEmitter.Loop("m", "from", "to")))
                 {
                     writer.Statement("V b = lanes.Splat(" + (hasBias ? "bias[m]" : "0f") + ");");
                     using (writer.Block("for (int p = 0; p < " + Literals.Int(shape.WideLength) + "; p += strip)"))
@@ -207,9 +204,9 @@ internal static class SimdConvKernelEmitter
                         writer.Statements(Accumulators(shape).Select((a, k) => "lanes.Store(" + a + ", ref wide, " + IndexExpression.Plus("p", 0) + (k == 0 ? "" : " + " + Lane(k)) + ");").ToArray());
                     }
 
-                    // The task's last channel keeps its vectors inside its own plane: the next task may have written the next one already.
+                    // The range's last channel keeps its vectors inside its own plane: the part after it may have written the next one already.
                     var plane = pooled ? PooledPlane(g) : g.OutputPlane;
-                    var limit = "m == " + Literals.Int(to - 1) + " ? " + Literals.Int(to * plane) + " : y.Length";
+                    var limit = "m == to - 1 ? to * " + Literals.Int(plane) + " : y.Length";
                     writer.Statement(pooled ? StorePooledRows(g, shape, "m * " + Literals.Int(plane), relu, limit) : StoreRows(g, "m * " + Literals.Int(plane), relu, limit));
                 }
             }
@@ -225,7 +222,7 @@ internal static class SimdConvKernelEmitter
     /// spill onto the next row, so a row's segments are taken last first and what a spill covers is written again with
     /// the next row's first segment; into planes the spilled lanes are zeroed, and the last row's land on the bottom border.
     /// </summary>
-    private static CodePiece PooledTable(LayerContext layer, ConvGeometry g, TapTables tables, int from, int to, bool relu, PooledTarget? planes)
+    private static CodePiece PooledTable(LayerContext layer, ConvGeometry g, TapTables tables, bool relu, PooledTarget? planes)
     {
         var pairs = g.OutputHeight / 2;
         var pooledWidth = g.OutputWidth / 2;
@@ -235,7 +232,7 @@ internal static class SimdConvKernelEmitter
         var classes = tables.Residues.Count;
         return CodePiece.Write(writer =>
         {
-            WriteTableComment(writer, layer, classes, from, to);
+            WriteTableComment(writer, layer, classes);
             writer.Line("// Tiles of " + Pairs(perTile) + (perWideTile == perTile ? "" : " (" + Literals.Int(perWideTile) + " with 32 vector registers)")
                 + " of rows, two vectors a row from wide column c on, pooled in registers into pooled columns c/2 …" + (planes is null ? "" : " of " + planes.Description));
             using (writer.Block())
@@ -243,13 +240,13 @@ internal static class SimdConvKernelEmitter
                 writer.Statement("TLanes lanes = default;");
                 WriteTableLocals(writer, layer, tables);
                 writer.Statement("ref float output = ref " + target.Reference + ";");
-                using (writer.Block(ConvKernelEmitter.Loop("m", from, to)))
+                using (writer.Block(ConvKernelEmitter.Loop("m", "from", "to")))
                 {
                     writer.Statement("V b = lanes.Splat(" + (tables.HasBias ? "bias[m]" : "0f") + ");");
                     if (planes is null)
                     {
-                        // The task's last channel keeps its vectors inside its own plane: the next task may have written the next one already.
-                        writer.Statement("int limit = m == " + Literals.Int(to - 1) + " ? " + Literals.Int(to * target.PlaneStride) + " : y.Length;");
+                        // The range's last channel keeps its vectors inside its own plane: the part after it may have written the next one already.
+                        writer.Statement("int limit = m == to - 1 ? to * " + Literals.Int(target.PlaneStride) + " : y.Length;");
                     }
 
                     var segment = "2 * lanes.Count";
@@ -403,9 +400,9 @@ internal static class SimdConvKernelEmitter
         }
     }
 
-    private static void WriteTableComment(SourceWriter writer, LayerContext layer, int classes, int from, int to)
+    private static void WriteTableComment(SourceWriter writer, LayerContext layer, int classes)
     {
-        writer.Line("// Output channels " + Literals.Int(from) + "–" + Literals.Int(to - 1) + ": the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),");
+        writer.Line("// Output channels from … to − 1: the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),");
         writer.Line("// are weights[starts[m · " + Literals.Int(classes) + " + c] .. starts[m · " + Literals.Int(classes) + " + c + 1]), each reading the planes from its aligned base"
             + (layer.Kernels.Handoffs.IsFed(layer.Op) ? " (planes the convolution before filled: no copy)" : "") + ".");
     }

@@ -312,7 +312,7 @@ namespace Samples.Models
             }
 
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Layer1ConvPart2<V, TLanes>(global::System.Span<float> arena) where V : struct where TLanes : struct, global::SparseGen.Kernels.ILanes<V>
+            private static void Layer1ConvPart2<V, TLanes>(global::System.Span<float> arena, int from = 0, int to = 2) where V : struct where TLanes : struct, global::SparseGen.Kernels.ILanes<V>
             {
                 var x = arena.Slice(0, 36);
                 var y = arena.Slice(0, 18);
@@ -320,14 +320,14 @@ namespace Samples.Models
                 TLanes lanes = default;
                 int strip = 3 * lanes.Count;
                 ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), 192);
-                // Output channels 0–1: the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),
+                // Output channels from … to − 1: the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),
                 // are weights[starts[m · 6 + c] .. starts[m · 6 + c + 1]), each reading the planes from its aligned base.
                 {
                     var starts = Layer1Starts;
                     var bias = Layer1Bias;
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer1Weights);
                     ref int bases = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(Layer1Bases);
-                    for (int m = 0; m < 2; m++)
+                    for (int m = from; m < to; m++)
                     {
                         V b = lanes.Splat(bias[m]);
                         for (int p = 0; p < 48; p += strip)
@@ -387,7 +387,7 @@ namespace Samples.Models
                             }
                             lanes.Store(a0, ref wide, p); lanes.Store(a1, ref wide, p + lanes.Count); lanes.Store(a2, ref wide, p + 2 * lanes.Count);
                         }
-                        global::SparseGen.Kernels.LaneKernels.StorePooledRows<V, TLanes>(ref wide, 80, y, m * 9, 3, 3, 8, true, m == 1 ? 18 : y.Length);
+                        global::SparseGen.Kernels.LaneKernels.StorePooledRows<V, TLanes>(ref wide, 80, y, m * 9, 3, 3, 8, true, m == to - 1 ? to * 9 : y.Length);
                     }
                 }
             }
@@ -441,8 +441,7 @@ namespace Samples.Models
 
             private static global::System.ReadOnlySpan<ushort> Layer4Columns => new ushort[]
             {
-                5, 7, 10, 2, 3, 11, 14, 7, 13, 15, 17, 2, 4, 7, 11, 12,
-                13, 17,
+                5, 7, 10, 2, 3, 11, 14, 7, 13, 15, 17, 2, 4, 7, 11, 12, 13, 17,
             };
 
             private static global::System.ReadOnlySpan<int> Layer4RowStarts => new int[]
