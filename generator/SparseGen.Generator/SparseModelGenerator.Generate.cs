@@ -103,7 +103,7 @@ public sealed partial class SparseModelGenerator
             }
 
             var target = new EmitTarget(key.Namespace, key.ClassName, key.IsStatic, Path.GetFileName(path), content.Hash.Substring(0, 16));
-            var source = CpuEmitter.Emit(graph, target);
+            var source = CpuEmitter.Emit(plan, target);
             return new GenerationResult(key, hintName, source, diagnostics.ToImmutableEquatableArray());
         }
         catch (OperationCanceledException)

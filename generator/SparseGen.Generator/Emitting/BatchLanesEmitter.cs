@@ -223,7 +223,7 @@ internal static class BatchLanesEmitter
     private static void DenseTable(SourceWriter writer, LayerContext layer, DenseOperation dense)
     {
         int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
-        var padded = SimdDenseKernelEmitter.PaddedOutputs(outFeatures);
+        var padded = SimdDenseLayout.PaddedOutputs(outFeatures);
         var hasBias = CompressedRows.HasNonZeroBias(dense);
         writer.Statement("ref float weights = ref " + Reference + "(" + layer.TableName("Weights") + ");");
         if (hasBias)

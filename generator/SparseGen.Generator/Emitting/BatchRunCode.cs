@@ -8,9 +8,9 @@ namespace SparseGen.Generator.Emitting;
 /// the section's kernel calls, and where its input and output live in the arena (offset, length) and in the group arena.
 /// </summary>
 internal sealed record BatchGroupCode(
-    string Head,
+    IReadOnlyList<string> Head,
     IReadOnlyList<string> Calls,
-    string Tail,
+    IReadOnlyList<string> Tail,
     (int Offset, int Length, int GroupOffset) Input,
     (int Offset, int Length, int GroupOffset) Output,
     int GroupArenaLength);
@@ -83,7 +83,10 @@ internal static class BatchRunCode
             using (writer.Block("for (int sample = 0; sample < count; sample++)"))
             {
                 writer.Line("var input = inputs.Slice((first + sample) * InputLength, InputLength);");
-                writer.Lines(batch.Head.TrimEnd('\n'));
+                foreach (var line in batch.Head)
+                {
+                    writer.Line(line);
+                }
                 writer.Line(LanesCode.Namespace + "BatchLanes.ToLanes(arena.Slice(" + Literals.Int(batch.Input.Offset) + ", " + Literals.Int(batch.Input.Length) + "), group, " + Literals.Int(batch.Input.GroupOffset) + ", sample);");
             }
 
@@ -105,7 +108,10 @@ internal static class BatchRunCode
             {
                 writer.Line("var output = outputs.Slice((first + sample) * OutputLength, OutputLength);");
                 writer.Line(LanesCode.Namespace + "BatchLanes.FromLanes(group, " + Literals.Int(batch.Output.GroupOffset) + ", sample, arena.Slice(" + Literals.Int(batch.Output.Offset) + ", " + Literals.Int(batch.Output.Length) + "));");
-                writer.Lines(batch.Tail.TrimEnd('\n'));
+                foreach (var line in batch.Tail)
+                {
+                    writer.Line(line);
+                }
             }
         }
 

@@ -47,9 +47,9 @@ internal static class DenseKernelEmitter
         {
             // A row of more nonzeros than half a method is cut into several pieces, each carrying the partial sums to the
             // next through four floats of the layer's own scratch per row. Ranges of outputs are the tasks.
-            var maxTerms = System.Math.Max(1, (layer.Kernels.Options.MaxStatementsPerMethod / 2) - 8);
+            var maxTerms = ScratchPlan.MaxTermsPerPiece(layer.Kernels.Options);
             var terms = Enumerable.Range(0, outFeatures).Select(m => Terms(dense, m)).ToList();
-            var carry = terms.Any(row => row.Count > maxTerms) ? layer.PrivateScratch(PartialSums * rows) : "";
+            var carry = layer.Scratch.Own is null ? "" : layer.OwnScratch;
             foreach (var (from, to) in LayerMethods.TaskRanges(outFeatures, layer.Plan.RunsInParts(dense)))
             {
                 methods.AddTask(Enumerable.Range(from, to - from).SelectMany(m => Unrolled(layer.Kernels, dense, m, terms[m], inputRow, outputRow, maxTerms, carry, rows == 1 ? null : "r")));

@@ -9,15 +9,15 @@ namespace SparseGen.Generator.Emitting;
 /// </summary>
 internal static class IntraOpCode
 {
-    public static void WriteThreadScratch(SourceWriter writer, KernelClassBuilder kernels)
+    public static void WriteThreadScratch(SourceWriter writer, int threadScratchLength)
     {
-        if (kernels.ThreadScratchLength == 0)
+        if (threadScratchLength == 0)
         {
             return;
         }
 
         writer.Line("/// <summary>Floats of scratch each thread keeps for itself: layer parts that run side by side never share it.</summary>");
-        writer.Line("internal const int ThreadScratchLength = " + Literals.Int(kernels.ThreadScratchLength) + ";");
+        writer.Line("internal const int ThreadScratchLength = " + Literals.Int(threadScratchLength) + ";");
         writer.Line();
         writer.Line("[global::System.ThreadStatic]");
         writer.Line("private static float[]? t_scratch;");

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using SparseGen.Generator.Planning;
-using SparseGen.Model.Graph;
 
 namespace SparseGen.Generator.Emitting;
 
@@ -13,27 +12,9 @@ internal sealed class KernelClassBuilder
 {
     private readonly HashSet<string> _tables = new(System.StringComparer.Ordinal);
 
-    private readonly Dictionary<Operation, int> _inputPlanes = new(ReferenceComparer.Instance);
-
-    private int _readEnd;
-
-    public KernelClassBuilder(PlannerOptions options, int arenaLength, PlanesHandoffs? handoffs = null)
-    {
-        Options = options;
-        ArenaLength = arenaLength;
-        Handoffs = handoffs ?? PlanesHandoffs.None;
-    }
+    public KernelClassBuilder(PlannerOptions options) => Options = options;
 
     public PlannerOptions Options { get; }
-
-    /// <summary>The convolutions that write their pooled output into the next one's zero-bordered planes.</summary>
-    public PlanesHandoffs Handoffs { get; }
-
-    /// <summary>Floats of the arena: the values, then the kernels' scratch, then the SIMD kernels' read slack.</summary>
-    public int ArenaLength { get; private set; }
-
-    /// <summary>Floats the arena holds with the read slack.</summary>
-    public int ArenaLengthWithSlack => System.Math.Max(ArenaLength, _readEnd);
 
     /// <summary>True once a kernel is generic over SIMD lanes: <c>Run</c> then dispatches on the CPU's widths.</summary>
     public bool UsesLanes { get; private set; }
@@ -41,41 +22,21 @@ internal sealed class KernelClassBuilder
     /// <summary>The kernels run in SIMD lanes: <c>Run</c> dispatches on the CPU's widths.</summary>
     public void UseLanes() => UsesLanes = true;
 
-    /// <summary>
-    /// A range of <paramref name="length"/> floats of the arena for one layer's own use (it is never
-    /// shared, so what the layer leaves there, e.g. zero borders, stays); its offset.
-    /// </summary>
-    public int AllocateScratch(int length)
-    {
-        var offset = Planning.BufferPlan.Align(ArenaLength);
-        ArenaLength = offset + length;
-        return offset;
-    }
-
-    /// <summary>
-    /// The zero-bordered input planes of the convolution <paramref name="conv"/>, <paramref name="length"/> floats of
-    /// scratch allocated on the first call: the convolution that fills them (<see cref="Handoffs"/>) and the one that reads
-    /// them get the same offset.
-    /// </summary>
-    public int InputPlanesOf(Operation conv, int length)
-    {
-        if (!_inputPlanes.TryGetValue(conv, out var offset))
-        {
-            offset = AllocateScratch(length);
-            _inputPlanes[conv] = offset;
-        }
-
-        return offset;
-    }
-
-    /// <summary>Ensures the arena holds at least <paramref name="end"/> floats: SIMD kernels read garbage lanes past their scratch.</summary>
-    public void RequireReadEnd(int end) => _readEnd = System.Math.Max(_readEnd, end);
-
     /// <summary>Methods and tables, written at indentation zero.</summary>
     public SourceWriter Members { get; } = new();
 
-    /// <summary>The body of <c>Run</c>, written at indentation zero.</summary>
-    public SourceWriter RunBody { get; } = new();
+    /// <summary>
+    /// The statements of <c>Run</c>, each with the layer it belongs to (<see cref="CurrentLayer"/> when it was added): −1
+    /// before the first layer, <see cref="int.MaxValue"/> after the last. <c>RunGroup</c> takes the layers before and after
+    /// its section from here.
+    /// </summary>
+    public List<(int Layer, string Line)> RunBody { get; } = new();
+
+    /// <summary>The index of the layer whose statements are being added.</summary>
+    public int CurrentLayer { get; set; } = -1;
+
+    /// <summary>A statement of <c>Run</c> only (<c>RunThreaded</c> has its own for layers in parts).</summary>
+    public void RunOnlyLine(string line) => RunBody.Add((CurrentLayer, line));
 
     /// <summary>
     /// The body of <c>RunThreaded</c> (Predict with intra-op threads): <c>Run</c>'s statements, except that the
@@ -86,30 +47,15 @@ internal sealed class KernelClassBuilder
     /// <summary>The layers whose parts run side by side with intra-op threads: per layer, its work items, each the methods it calls in order.</summary>
     public List<ParallelLayer> ParallelLayers { get; } = new();
 
-    /// <summary>Floats of the per-thread scratch (<c>ThreadScratch()</c>): what one layer part needs for itself while others run beside it.</summary>
-    public int ThreadScratchLength { get; private set; }
-
-    /// <summary>A range of the calling thread's own scratch for one layer's use (parts of a layer that run side by side each get theirs); its offset.</summary>
-    public int AllocateThreadScratch(int length)
-    {
-        var offset = Planning.BufferPlan.Align(ThreadScratchLength);
-        ThreadScratchLength = offset + length;
-        return offset;
-    }
-
     /// <summary>A line of both <c>Run</c> and <c>RunThreaded</c>.</summary>
     public void RunLine(string line)
     {
-        RunBody.Line(line);
+        RunOnlyLine(line);
         ThreadedRunBody.Line(line);
     }
 
     /// <summary>A statement of both <c>Run</c> and <c>RunThreaded</c>.</summary>
-    public void RunStatement(string statement)
-    {
-        RunBody.Statement(statement);
-        ThreadedRunBody.Statement(statement);
-    }
+    public void RunStatement(string statement) => RunLine(statement);
 
     /// <summary>A static table of floats: <c>private static ReadOnlySpan&lt;float&gt; Name =&gt; new float[] { ... };</c>.</summary>
     public void FloatTable(string name, IReadOnlyList<float> values) =>

@@ -55,15 +55,16 @@ internal sealed class LayerContext
         return new(Kernels, MethodName, Header, locals, lanes: true, inParts: Plan.RunsInParts(Op));
     }
 
+    /// <summary>The layer's planes and scratch, as the planner placed them.</summary>
+    public LayerScratch Scratch => Plan.Scratch.Of(Op);
+
     /// <summary>
-    /// A range of <paramref name="length"/> floats the layer keeps for itself, never shared with another layer: in the
-    /// arena, or in the thread's own scratch when the layer runs in parts (parts side by side each need theirs). The C#
-    /// of a <c>ref float</c> to its start, for methods that have the <c>arena</c> span.
+    /// The C# of a <c>ref float</c> to the start of the layer's own scratch (<see cref="LayerScratch.Own"/>), for methods that
+    /// have the <c>arena</c> span: in the arena, or in the thread's own scratch when the layer runs in parts.
     /// </summary>
-    public string PrivateScratch(int length) =>
-        "global::System.Runtime.CompilerServices.Unsafe.Add(ref " + (Plan.RunsInParts(Op)
-            ? "ThreadScratch(), " + Literals.Int(Kernels.AllocateThreadScratch(length))
-            : "global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(Kernels.AllocateScratch(length))) + ")";
+    public string OwnScratch => Scratch.Own is { } own
+        ? "global::System.Runtime.CompilerServices.Unsafe.Add(ref " + (own.InThreadScratch ? "ThreadScratch()" : "global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena)") + ", " + Literals.Int(own.Offset) + ")"
+        : throw new System.InvalidOperationException($"the planner gave {Op.Name} no scratch of its own");
 
     /// <summary>The arena offset of a value.</summary>
     public int OffsetOf(string value) => Plan.Buffers.OffsetOf(value);

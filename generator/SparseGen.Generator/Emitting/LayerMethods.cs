@@ -209,7 +209,7 @@ internal sealed class LayerMethods
         {
             var methodName = MethodName(index);
             var pieces = _methods[index];
-            _kernels.RunBody.Line(calls[index]);
+            _kernels.RunOnlyLine(calls[index]);
             members.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
             // Run's call covers every output: the range's defaults.
             var range = _ranged[index] is { } ranges ? ", int from = " + Literals.Int(ranges[0].From) + ", int to = " + Literals.Int(ranges[ranges.Count - 1].To) : "";

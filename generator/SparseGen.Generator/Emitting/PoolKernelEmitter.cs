@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
 namespace SparseGen.Generator.Emitting;
@@ -16,11 +17,10 @@ internal static class PoolKernelEmitter
 {
     public static void Emit(LayerContext layer, PoolOperation pool)
     {
-        var (channels, height, width, outHeight, outWidth, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padTop, padLeft) = PoolShape.Of(layer, pool);
+        var layout = PoolLayout.Of(pool, layer.ShapeOf(pool.Input), layer.ShapeOf(pool.Output));
+        var (channels, height, width, outHeight, outWidth, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padTop, padLeft) = layout.Shape;
         var isMax = pool.Kind == PoolKind.Max;
-
-        if (isMax && kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && dilationH == 1 && dilationW == 1
-            && pool.Pads.All(p => p == 0) && outHeight == height / 2 && outWidth == width / 2)
+        if (layout.IsMaxPool2x2)
         {
             var lanes = layer.LaneMethods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
             lanes.Add(CodePiece.Write(writer => writer.Statement(
@@ -29,35 +29,17 @@ internal static class PoolKernelEmitter
             return;
         }
 
-        // Outputs whose windows take the same taps form rectangles (the inside one, edges, corners): each is a loop over
-        // its outputs with the taps unrolled at fixed offsets and no bounds test. Very large windows keep the general loop.
-        var rectangles = (from rows in AxisRuns(outHeight, kernelH, strideH, dilationH, padTop, height, height + pool.Pads[2])
-                          from columns in AxisRuns(outWidth, kernelW, strideW, dilationW, padLeft, width, width + pool.Pads[3])
-                          select new WindowRectangle(rows, columns)).ToList();
-        if (kernelH * kernelW > MaxUnrolledTaps || rectangles.Sum(rectangle => rectangle.TapCount) > MaxUnrolledStatements)
+        if (layout.GeneralLoop)
         {
             EmitGeneralLoop(layer, pool);
             return;
         }
 
-        if (isMax)
-        {
-        }
-
-        var inside = rectangles.FirstOrDefault(rectangle => rectangle.TapCount == kernelH * kernelW);
-        var inLanes = inside is not null && strideH == strideW && strideH is 1 or 2;
-        var insideLanes = inLanes ? InsideLanes.Of(inside!, width, strideH, outWidth) : default;
-        string? wide = null;
-        if (inLanes)
-        {
-            if (!insideLanes.Direct)
-            {
-                wide = layer.PrivateScratch(insideLanes.Length + InsideLanes.MaxLanes);
-            }
-
-            // The last vector of a wide plane runs up to a vector past its end, and a stride-2 tap reads two vectors.
-            layer.Kernels.RequireReadEnd(layer.OffsetOf(pool.Input) + layer.LengthOf(pool.Input) + (3 * InsideLanes.MaxLanes));
-        }
+        var rectangles = layout.Rectangles;
+        var inside = layout.Inside;
+        var inLanes = layout.InLanes;
+        var insideLanes = layout.InsideLanes;
+        var wide = layout.ScratchLength > 0 ? layer.OwnScratch : null;
 
         var locals = new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) };
         var methods = inLanes ? layer.LaneMethods(locals.Append("TLanes lanes = default;").ToArray()) : layer.Methods(locals);
@@ -85,10 +67,10 @@ internal static class PoolKernelEmitter
     /// <summary>Every window through one loop that tests each tap's bounds: for windows too large to unroll.</summary>
     private static void EmitGeneralLoop(LayerContext layer, PoolOperation pool)
     {
-        var (channels, height, width, outHeight, outWidth, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padTop, padLeft) = PoolShape.Of(layer, pool);
+        var (channels, height, width, outHeight, outWidth, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padTop, padLeft) = PoolShape.Of(pool, layer.ShapeOf(pool.Input), layer.ShapeOf(pool.Output));
         var isMax = pool.Kind == PoolKind.Max;
-        var rowTaps = Enumerable.Range(0, outHeight).Select(oy => TapsBefore((oy * strideH) - padTop, kernelH, dilationH, height + pool.Pads[2])).ToArray();
-        var columnTaps = Enumerable.Range(0, outWidth).Select(ox => TapsBefore((ox * strideW) - padLeft, kernelW, dilationW, width + pool.Pads[3])).ToArray();
+        var rowTaps = Enumerable.Range(0, outHeight).Select(oy => PoolLayout.TapsBefore((oy * strideH) - padTop, kernelH, dilationH, height + pool.Pads[2])).ToArray();
+        var columnTaps = Enumerable.Range(0, outWidth).Select(ox => PoolLayout.TapsBefore((ox * strideW) - padLeft, kernelW, dilationW, width + pool.Pads[3])).ToArray();
         var checkRows = LeavesInput(outHeight, kernelH, strideH, dilationH, padTop, height);
         var checkColumns = LeavesInput(outWidth, kernelW, strideW, dilationW, padLeft, width);
         var methods = layer.Methods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
@@ -163,51 +145,6 @@ internal static class PoolKernelEmitter
         methods.Finish();
     }
 
-    /// <summary>A pool's sizes: [channels × height × width] in, [channels × outHeight × outWidth] out, and its window.</summary>
-    private readonly record struct PoolShape(
-        int Channels, int Height, int Width, int OutHeight, int OutWidth, int KernelH, int KernelW, int StrideH, int StrideW, int DilationH, int DilationW, int PadTop, int PadLeft)
-    {
-        public static PoolShape Of(LayerContext layer, PoolOperation pool)
-        {
-            var input = layer.ShapeOf(pool.Input);
-            var output = layer.ShapeOf(pool.Output);
-            return new PoolShape(
-                input[0], input[1], input[2], output[1], output[2], pool.Kernel[0], pool.Kernel[1], pool.Strides[0], pool.Strides[1],
-                pool.Dilations[0], pool.Dilations[1], pool.Pads[0], pool.Pads[1]);
-        }
-    }
-
-    /// <summary>One axis's outputs [Start, End) whose windows take the same taps (and cover the same padded taps).</summary>
-    private sealed record AxisRun(int Start, int End, int[] Taps, int PaddedTaps);
-
-    /// <summary>Outputs of a rectangle of rows and columns runs: their windows take the same taps at the same offsets.</summary>
-    private sealed record WindowRectangle(AxisRun Rows, AxisRun Columns)
-    {
-        public int TapCount => Rows.Taps.Length * Columns.Taps.Length;
-    }
-
-    /// <summary>The outputs of an axis in runs of equal tap sets: before the inside ones (padding cuts taps), inside, after.</summary>
-    private static List<AxisRun> AxisRuns(int outputs, int kernel, int stride, int dilation, int padBegin, int input, int paddedLimit)
-    {
-        var runs = new List<AxisRun>();
-        for (var o = 0; o < outputs; o++)
-        {
-            var first = (o * stride) - padBegin;
-            var taps = Enumerable.Range(0, kernel).Where(k => first + (k * dilation) >= 0 && first + (k * dilation) < input).ToArray();
-            var padded = TapsBefore(first, kernel, dilation, paddedLimit);
-            if (runs.Count > 0 && runs[runs.Count - 1].Taps.SequenceEqual(taps) && runs[runs.Count - 1].PaddedTaps == padded)
-            {
-                runs[runs.Count - 1] = runs[runs.Count - 1] with { End = o + 1 };
-            }
-            else
-            {
-                runs.Add(new AxisRun(o, o + 1, taps, padded));
-            }
-        }
-
-        return runs;
-    }
-
     /// <summary>
     /// One rectangle of outputs, the taps unrolled at fixed offsets from the window's corner in the reference's order (rows,
     /// then columns), the first taken as is: the same max (a NaN first stays) and the same double sum. A window with no
@@ -254,26 +191,6 @@ internal static class PoolKernelEmitter
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// Where the inside windows go in SIMD lanes (equal strides of 1 or 2): output (oy, ox) is number q = oy·W + ox of a
-    /// wide plane whose rows have the input's width W, and tap (ky, kx) reads the input at stride·q + offset(ky, kx), one
-    /// contiguous run (stride 1) or the even lanes of two (stride 2) for consecutive q. The lanes run over q from the
-    /// first inside output to the last; those that fall on a column outside the rectangle compute garbage from inside the
-    /// plane.
-    /// </summary>
-    private readonly record struct InsideLanes(int Start, int End, bool Direct)
-    {
-        /// <summary>The widest lanes of the generated code (Vector512): reads run at most this far past the input.</summary>
-        public const int MaxLanes = 16;
-
-        public int Length => End - Start;
-
-        public static InsideLanes Of(WindowRectangle inside, int width, int stride, int outWidth) =>
-            // With stride 1 and as many output columns as input ones, q is the output's own index: the lanes store straight
-            // into the output plane, garbage landing on border outputs that the other rectangles write afterwards.
-            new((inside.Rows.Start * width) + inside.Columns.Start, ((inside.Rows.End - 1) * width) + inside.Columns.End, Direct: stride == 1 && outWidth == width);
     }
 
     /// <summary>
@@ -350,12 +267,6 @@ internal static class PoolKernelEmitter
         }
     }
 
-    /// <summary>Windows of more taps than this keep the general loop: unrolled, one window would make a long method.</summary>
-    private const int MaxUnrolledTaps = 64;
-
-    /// <summary>Unrolled taps over all rectangles of a layer at most (a 3×3 window with padding 1 has 9 rectangles, 49 taps).</summary>
-    private const int MaxUnrolledStatements = 1024;
-
     /// <summary>True when some window of the axis reads before 0 or past the input.</summary>
     private static bool LeavesInput(int outputs, int kernel, int stride, int dilation, int padBegin, int input)
     {
@@ -386,14 +297,4 @@ internal static class PoolKernelEmitter
     private static string Taps(int kernel, int dilation, int limit, string start) =>
         "global::System.Math.Min(" + Literals.Int(kernel) + ", (" + IndexExpression.Of(limit + dilation - 1, (-1, start)) + ") / " + Literals.Int(dilation) + ")";
 
-    private static int TapsBefore(int start, int kernel, int dilation, int limit)
-    {
-        var count = 0;
-        for (var k = 0; k < kernel && start + (k * dilation) < limit; k++)
-        {
-            count++;
-        }
-
-        return count;
-    }
 }

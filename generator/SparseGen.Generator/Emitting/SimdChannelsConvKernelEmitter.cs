@@ -20,24 +20,18 @@ namespace SparseGen.Generator.Emitting;
 /// </summary>
 internal static class SimdChannelsConvKernelEmitter
 {
-    /// <summary>Output channels per block of the weight table: the widest lanes, so every narrower width reads whole vectors.</summary>
-    internal const int Block = OutputBlocks.Size;
-
-    /// <summary>The geometry of the zero-bordered planes the kernel reads its input from: rows as long as the padded input's.</summary>
-    internal static ConvGeometry Geometry(ConvOperation conv, int[] inputShape, int[] outputShape) => new(conv, inputShape, outputShape);
+    private const int Block = SimdChannelsLayout.Block;
 
     public static void Emit(LayerContext layer, ConvOperation conv)
     {
-        var g = Geometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output));
+        var g = SimdChannelsLayout.Geometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output));
         var pool = layer.Plan.FusedPoolOf(conv);
         var shape = SimdChannelsShape.Of(conv, g, pooled: pool is not null);
         var kernels = layer.Kernels;
-        var planes = kernels.InputPlanesOf(conv, g.SimdPlanes);
+        var planes = layer.Scratch.Planes!.Value;
         // Stored channels last, a tile's vectors go straight to the output: only a pooled tile's top row waits in scratch.
         var channelsLast = layer.Plan.StoresChannelsLast(conv);
-        var scratch = channelsLast
-            ? pool is null ? null : layer.PrivateScratch(shape.Pixels / 2 * Block)
-            : layer.PrivateScratch(shape.Pixels * Block * (pool is null ? 1 : 2));
+        var scratch = layer.Scratch.Own is null ? null : layer.OwnScratch;
         var channelStride = g.Phases * g.PhaseHeight * g.PhaseWidth;
         var windows = shape.Windows;
         var windowOffsets = windows.Select(k => g.SimdOffset(new ConvTap(0f, 0, 0, k, 0, 0, 0, 0, 0))).ToList();
@@ -76,7 +70,7 @@ internal static class SimdChannelsConvKernelEmitter
         kernels.FloatTable(layer.TableName("Bias"), bias);
         var relu = conv.Activation.Kind == ActivationKind.Relu;
         // Fed by the convolution before, the kernel never reads its input value itself: no copy, no x.
-        var copiesInput = !kernels.Handoffs.IsFed(conv);
+        var copiesInput = !layer.Plan.Handoffs.IsFed(conv);
         var methods = layer.LaneMethods((copiesInput ? new[] { layer.SpanLocal("x", conv.Input) } : Array.Empty<string>()).Concat(new[]
         {
             layer.SpanLocal("y", pool?.Output ?? conv.Output),
@@ -383,39 +377,4 @@ internal static class SimdChannelsConvKernelEmitter
     private static IEnumerable<string> Accumulators(SimdChannelsShape shape) => Enumerable.Range(0, shape.Pixels).Select(i => "a" + Literals.Int(i));
 
     private static string Vector(int i) => i == 0 ? "0" : i == 1 ? "lanes.Count" : Literals.Int(i) + " * lanes.Count";
-}
-
-/// <summary>How a channels-in-lanes convolution is tiled.</summary>
-/// <param name="Pixels">P: output pixels of one row per tile, one vector of accumulators each (even when a pool is fused).</param>
-/// <param name="Tiles">Tiles per output row; the last one starts at <see cref="Covered"/> − P and may overlap the one before (it writes the same values).</param>
-/// <param name="Covered">The columns the tiles cover: the output width, or its even part when a 2×2 pool is fused.</param>
-/// <param name="Windows">The kernel positions (kh · kW + kw) with a nonzero weight in some channel.</param>
-internal sealed record SimdChannelsShape(int Pixels, int Tiles, int Covered, IReadOnlyList<int> Windows)
-{
-    /// <summary>14 accumulators with the weight vector and a broadcast fill AVX2's 16 registers.</summary>
-    public const int MaxPixels = 14;
-
-    /// <summary>Multiply-add statements per input channel step stay below this, so the loop body stays small for the JIT.</summary>
-    private const int MaxStatementsPerChannel = 512;
-
-    public static SimdChannelsShape Of(ConvOperation conv, ConvGeometry g, bool pooled)
-    {
-        var windows = ConvWeights.PositionsInUse(conv);
-        var most = Math.Max(1, Math.Min(MaxPixels, MaxStatementsPerChannel / Math.Max(1, windows.Count)));
-        var covered = pooled ? g.OutputWidth / 2 * 2 : g.OutputWidth;
-        if (pooled)
-        {
-            // Pixel pairs stay in one tile: even tile widths starting at even columns.
-            most = Math.Max(2, most / 2 * 2);
-        }
-
-        var tiles = Math.Max(1, (covered + most - 1) / most);
-        var pixels = Math.Max(1, Math.Min(covered, (covered + tiles - 1) / tiles));
-        if (pooled && pixels % 2 == 1)
-        {
-            pixels++;
-        }
-
-        return new SimdChannelsShape(pixels, tiles, covered, windows);
-    }
 }

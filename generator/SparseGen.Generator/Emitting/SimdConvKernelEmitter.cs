@@ -17,28 +17,26 @@ namespace SparseGen.Generator.Emitting;
 /// </summary>
 internal static class SimdConvKernelEmitter
 {
-    private const int MaxAccumulators = CostModel.MaxConvAccumulators;
+    private const int MaxAccumulators = SimdConvLayout.MaxAccumulators;
 
-    /// <summary>The widest lanes a strip is sized for; narrower widths take more strips of the same K vectors.</summary>
-    private const int WidestLanes = 16;
+    private const int WidestLanes = SimdConvLayout.WidestLanes;
+
+    private const int PooledReadSlack = SimdConvLayout.PooledReadSlack;
 
     public static void Emit(LayerContext layer, ConvOperation conv, LayerStrategy strategy)
     {
         var pool = layer.Plan.FusedPoolOf(conv);
-        var g = Geometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output), pool);
+        var g = SimdConvLayout.Geometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output), pool);
         var shape = SimdConvShape.Of(g);
         var kernels = layer.Kernels;
-        var readsInPlace = ReadsInPlace(g, conv);
-        var planes = readsInPlace ? layer.OffsetOf(conv.Input) : kernels.InputPlanesOf(conv, g.SimdPlanes);
-        var pooledTiles = strategy == LayerStrategy.SimdTable && pool is not null && PoolsInRegisters(g);
+        var readsInPlace = SimdConvLayout.ReadsInPlace(g, conv);
+        var planes = layer.Scratch.Planes ?? layer.OffsetOf(conv.Input);
+        var pooledTiles = strategy == LayerStrategy.SimdTable && pool is not null && SimdConvLayout.PoolsInRegisters(g);
         var taps = Enumerable.Range(0, conv.OutputChannels).Select(m => g.TapsOf(m).ToList()).ToList();
-        var maxOffset = taps.SelectMany(t => t).Select(g.SimdOffset).DefaultIfEmpty(0).Max();
-        // Realigned taps read one aligned vector past their run (Table).
-        kernels.RequireReadEnd(planes + maxOffset + shape.CoveredLength + WidestLanes);
 
         var relu = conv.Activation.Kind == ActivationKind.Relu;
-        var reader = kernels.Handoffs.ReaderOf(conv);
-        var copiesInput = !readsInPlace && !kernels.Handoffs.IsFed(conv);
+        var reader = layer.Plan.Handoffs.ReaderOf(conv);
+        var copiesInput = !readsInPlace && !layer.Plan.Handoffs.IsFed(conv);
         var locals = new List<string>();
         if (copiesInput)
         {
@@ -57,7 +55,7 @@ internal static class SimdConvKernelEmitter
             // The wide plane the strips go through on their way to the output.
             locals.Add("TLanes lanes = default;");
             locals.Add("int strip = " + Literals.Int(shape.Accumulators) + " * lanes.Count;");
-            locals.Add("ref float wide = ref " + layer.PrivateScratch(shape.CoveredLength + (pool is null ? 0 : PooledReadSlack)) + ";");
+            locals.Add("ref float wide = ref " + layer.OwnScratch + ";");
         }
 
         var methods = layer.LaneMethods(locals);
@@ -88,37 +86,6 @@ internal static class SimdConvKernelEmitter
         }
 
         methods.Finish();
-    }
-
-    /// <summary>The geometry of the kernel's planes and wide plane: rows aligned for a fused pool (<see cref="PooledRowAlignment"/>).</summary>
-    internal static ConvGeometry Geometry(ConvOperation conv, int[] inputShape, int[] outputShape, PoolOperation? pool) =>
-        new(conv, inputShape, outputShape, PooledRowAlignment(conv, inputShape, outputShape, pool));
-
-    /// <summary>
-    /// Whether the taps read the input where it is: with no padding and stride 1 (a 1×1 convolution, say) the zero-bordered
-    /// copy would have the input's own layout.
-    /// </summary>
-    internal static bool ReadsInPlace(ConvGeometry g, ConvOperation conv) => g.Phases == 1 && conv.Pads.All(pad => pad == 0);
-
-    /// <summary>
-    /// Whether a fused pool is taken in registers (<see cref="PooledTable"/>): rows of whole 32-float pairs of widest
-    /// vectors, so that a tile's two vectors of a row are a pool window's columns at every width and every run of a tap
-    /// keeps its residue.
-    /// </summary>
-    internal static bool PoolsInRegisters(ConvGeometry g) => g.PhaseWidth % (2 * WidestLanes) == 0 && g.OutputHeight >= 2 && g.OutputWidth >= 2;
-
-    /// <summary>
-    /// With a fused pool, the wide plane's rows start on a 64-byte line where that costs at most an eighth more columns:
-    /// the pooled rows' vector loads then never split a line (conv1 of the Fashion-MNIST CNNs, rows of 30 floats made 32:
-    /// 1.24 → 1.15 µs in `layers`, the extra columns computed and dropped included).
-    /// </summary>
-    private static int PooledRowAlignment(ConvOperation conv, int[] inputShape, int[] outputShape, PoolOperation? pool)
-    {
-        var natural = new ConvGeometry(conv, inputShape, outputShape).NaturalPhaseWidth;
-        var aligned = (natural + WidestLanes - 1) / WidestLanes * WidestLanes;
-        // Without padding the taps read the input where it is, in rows of its own width.
-        var padded = conv.Pads.Any(p => p != 0);
-        return pool is not null && padded && conv.Strides.All(s => s == 1) && (aligned - natural) * 8 <= natural ? WidestLanes : 1;
     }
 
     /// <summary>
@@ -389,7 +356,7 @@ internal static class SimdConvKernelEmitter
         public static PooledTarget Planes(LayerContext layer, ConvOperation reader)
         {
             var g = PlanesHandoffs.InputPlanes(layer.Plan, reader)!;
-            var planes = layer.Kernels.InputPlanesOf(reader, g.SimdPlanes);
+            var planes = layer.Scratch.ReaderPlanes!.Value;
             var start = planes + (g.PadTop * g.PhaseWidth) + g.PadLeft;
             var plane = g.PhaseHeight * g.PhaseWidth;
             return new(
@@ -404,7 +371,7 @@ internal static class SimdConvKernelEmitter
     {
         writer.Line("// Output channels from … to − 1: the nonzero taps of channel m, by the residue class c of their offset (offset mod 16),");
         writer.Line("// are weights[starts[m · " + Literals.Int(classes) + " + c] .. starts[m · " + Literals.Int(classes) + " + c + 1]), each reading the planes from its aligned base"
-            + (layer.Kernels.Handoffs.IsFed(layer.Op) ? " (planes the convolution before filled: no copy)" : "") + ".");
+            + (layer.Plan.Handoffs.IsFed(layer.Op) ? " (planes the convolution before filled: no copy)" : "") + ".");
     }
 
     /// <summary>The tables' locals: <c>starts</c>, <c>bias</c> where some bias is nonzero, <c>weights</c> and <c>bases</c> where some tap is.</summary>
@@ -522,12 +489,6 @@ internal static class SimdConvKernelEmitter
         LanesCode.Kernel("StoreRows") + "(ref wide, y, " + offset + ", " + Literals.Int(g.OutputHeight) + ", " + Literals.Int(g.OutputWidth) + ", "
         + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ", " + limit + ");";
 
-    /// <summary>
-    /// Floats past the wide plane that a fused pool's vectors may read, so that its last pooled row runs in lanes too:
-    /// its last vector reads up to two vectors of pairs from a row's start.
-    /// </summary>
-    private const int PooledReadSlack = 2 * WidestLanes;
-
     /// <summary>The wide plane through Relu and a fused 2×2 max pool into the pool's output.</summary>
     private static string StorePooledRows(ConvGeometry g, SimdConvShape shape, string offset, bool relu, string limit) =>
         LanesCode.Kernel("StorePooledRows") + "(ref wide, " + Literals.Int(shape.CoveredLength + PooledReadSlack) + ", y, " + offset + ", " + Literals.Int(g.OutputHeight / 2) + ", "
@@ -538,24 +499,4 @@ internal static class SimdConvKernelEmitter
     private static IEnumerable<string> Accumulators(SimdConvShape shape) => Enumerable.Range(0, shape.Accumulators).Select(k => "a" + Literals.Int(k));
 
     private static string Lane(int k) => k == 1 ? "lanes.Count" : Literals.Int(k) + " * lanes.Count";
-
-    /// <summary>How one output channel's wide plane is cut into strips of K vectors.</summary>
-    /// <param name="WideLength">Wide pixels of one output channel: output rows × phase width.</param>
-    /// <param name="Accumulators">K: vectors per strip.</param>
-    /// <param name="CoveredLength">The wide length rounded up to whole strips of the widest lanes (and so of every narrower width).</param>
-    internal readonly record struct SimdConvShape(int WideLength, int Accumulators, int CoveredLength)
-    {
-        public static SimdConvShape Of(ConvGeometry g)
-        {
-            var wideLength = g.OutputHeight * g.PhaseWidth;
-            var vectors = Math.Max(1, (wideLength + WidestLanes - 1) / WidestLanes);
-            var strips = (vectors + MaxAccumulators - 1) / MaxAccumulators;
-            var accumulators = (vectors + strips - 1) / strips;
-            var strip = accumulators * WidestLanes;
-            return new SimdConvShape(wideLength, accumulators, (wideLength + strip - 1) / strip * strip);
-        }
-
-        /// <summary>Strips per output channel at <paramref name="lanes"/> floats a vector.</summary>
-        public int Strips(int lanes) => (WideLength + (Accumulators * lanes) - 1) / (Accumulators * lanes);
-    }
 }

@@ -13,18 +13,16 @@ namespace SparseGen.Generator.Emitting;
 /// </summary>
 internal static class SimdDenseKernelEmitter
 {
-    private const int MaxAccumulators = 12;
-    private const int WidestLanes = 16;
 
     public static void Emit(LayerContext layer, DenseOperation dense)
     {
         int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
         var rows = layer.LengthOf(dense.Output) / outFeatures;
-        var accumulators = Accumulators(outFeatures);
-        var padded = PaddedOutputs(outFeatures);
+        var accumulators = SimdDenseLayout.Accumulators(outFeatures);
+        var padded = SimdDenseLayout.PaddedOutputs(outFeatures);
 
         var kernels = layer.Kernels;
-        var wide = kernels.AllocateScratch(padded);
+        var wide = layer.Scratch.Own!.Value.Offset;
         var table = new float[(long)inFeatures * padded];
         for (var m = 0; m < outFeatures; m++)
         {
@@ -126,21 +124,6 @@ internal static class SimdDenseKernelEmitter
         }
 
         methods.Finish();
-    }
-
-    /// <summary>Vectors of outputs per strip: as few strips as hold every output with at most <see cref="MaxAccumulators"/> each.</summary>
-    private static int Accumulators(int outFeatures)
-    {
-        var vectors = Math.Max(1, (outFeatures + WidestLanes - 1) / WidestLanes);
-        var strips = (vectors + MaxAccumulators - 1) / MaxAccumulators;
-        return (vectors + strips - 1) / strips;
-    }
-
-    /// <summary>The table's row length: the outputs padded with zeros to whole strips.</summary>
-    public static int PaddedOutputs(int outFeatures)
-    {
-        var strip = Accumulators(outFeatures) * WidestLanes;
-        return (outFeatures + strip - 1) / strip * strip;
     }
 
     private static string Lane(int k) => k == 0 ? "" : k == 1 ? " + lanes.Count" : " + " + Literals.Int(k) + " * lanes.Count";

@@ -18,7 +18,7 @@ internal static class SparseBlocksKernelEmitter
         var rows = layer.LengthOf(dense.Output) / outFeatures;
         var kernels = layer.Kernels;
         var tables = SparseBlocks.Declare(layer, dense);
-        var wide = kernels.AllocateScratch(tables.Lanes);
+        var wide = layer.Scratch.Own!.Value.Offset;
         var relu = dense.Activation.Kind == ActivationKind.Relu;
         var methods = layer.LaneMethods(new[]
         {

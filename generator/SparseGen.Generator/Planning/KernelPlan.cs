@@ -29,7 +29,19 @@ internal sealed class KernelPlan
         _fusedAway = new HashSet<Operation>(FusedPools.Values, ReferenceComparer.Instance);
         _inParts = inParts ?? new HashSet<Operation>(ReferenceComparer.Instance);
         _skipsZeroInputs = skipsZeroInputs ?? new HashSet<Operation>(ReferenceComparer.Instance);
+        // The decisions above fix where everything goes; the kernels' planes and scratch follow from them.
+        Handoffs = PlanesHandoffs.Find(this);
+        Scratch = ScratchPlan.Build(this, Handoffs);
     }
+
+    /// <summary>The convolutions that write their pooled output into the next one's zero-bordered planes.</summary>
+    public PlanesHandoffs Handoffs { get; }
+
+    /// <summary>Every kernel's planes and scratch beyond the values, and the arena's length with them.</summary>
+    public ScratchPlan Scratch { get; }
+
+    /// <summary>The graph the planner was given (the model after the exact passes): the class's facts and layer list describe it.</summary>
+    public ModelGraph Model { get; init; } = null!;
 
     /// <summary>
     /// The graph the kernels compute: the planned graph, or what <see cref="ChannelsLastRewrite"/> made of it (same op

@@ -23,7 +23,7 @@ internal static class KernelPlanner
         var rewrite = ChannelsLastRewrite.Apply(graph, choices.Strategies, choices.FusedPools, op => choices.OutputBlocks[op]);
         if (rewrite is null)
         {
-            return choices.ToPlan(graph, options, null);
+            return choices.ToPlan(graph, graph, options, null);
         }
 
         // The rewritten convolutions keep their strategy; their lanes are now their channels in order.
@@ -50,7 +50,7 @@ internal static class KernelPlanner
             }
         }
 
-        return rewritten.ToPlan(rewrite.Graph, options, rewrite);
+        return rewritten.ToPlan(graph, rewrite.Graph, options, rewrite);
     }
 
     /// <param name="forced">Strategies and blocks fixed beforehand (the rewritten convolutions), or null.</param>
@@ -174,7 +174,10 @@ internal static class KernelPlanner
         HashSet<Operation> SkipsZeroInputs,
         Dictionary<Operation, OutputBlocks> OutputBlocks)
     {
-        public KernelPlan ToPlan(ModelGraph graph, PlannerOptions options, ChannelsLastGraph? rewrite) =>
-            new(graph, Strategies, BufferPlanner.Plan(graph), options, FusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null, InParts, SkipsZeroInputs, OutputBlocks, rewrite?.ChannelsLast);
+        public KernelPlan ToPlan(ModelGraph model, ModelGraph graph, PlannerOptions options, ChannelsLastGraph? rewrite) =>
+            new(graph, Strategies, BufferPlanner.Plan(graph), options, FusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null, InParts, SkipsZeroInputs, OutputBlocks, rewrite?.ChannelsLast)
+            {
+                Model = model,
+            };
     }
 }

@@ -96,7 +96,7 @@ internal static class CompiledCases
     };
 
     public static string Emit(EmitterCase model, EmitVariant variant) =>
-        CpuEmitter.Emit(model.Emitted, Target(model.Name, variant), OptionsFor(variant));
+        CpuEmitter.Emit(KernelPlanner.Plan(model.Emitted, OptionsFor(variant)), Target(model.Name, variant));
 
     private static EmitTarget Target(string name, EmitVariant variant) =>
         new("Cases." + variant + "." + Identifier(name), "Model", IsStatic: true, name + ".onnx", "test");

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.IO;
 using SparseGen.Generator.Emitting;
+using SparseGen.Generator.Planning;
 using SparseGen.Model;
 using SparseGen.Model.Graph;
 using SparseGen.Model.Passes;
@@ -26,7 +27,7 @@ internal static class CompiledFixtures
     }
 
     public static string Emit(ModelGraph optimized, string file) =>
-        CpuEmitter.Emit(optimized, new EmitTarget("Fixtures." + Namespace(file), "Net", IsStatic: false, file, "fixture"));
+        CpuEmitter.Emit(KernelPlanner.Plan(optimized, PlannerOptions.Default), new EmitTarget("Fixtures." + Namespace(file), "Net", IsStatic: false, file, "fixture"));
 
     private static CompiledFixture Build(string file)
     {

@@ -1,4 +1,5 @@
 using SparseGen.Generator.Emitting;
+using SparseGen.Generator.Planning;
 using SparseGen.Model;
 using SparseGen.Model.Passes;
 using SparseGen.Model.Tests.Infrastructure;
@@ -14,7 +15,7 @@ public sealed class CpuEmitterBaselineTests
         var graph = ModelLoader.Load(BuilderModels.ConvReluPoolGemm().Bytes()).Graph!;
         var target = new EmitTarget("Samples.Models", "TinyNet", IsStatic: false, "tiny.onnx", "0123abcd");
 
-        var source = CpuEmitter.Emit(GraphOptimizer.Optimize(graph), target);
+        var source = CpuEmitter.Emit(KernelPlanner.Plan(GraphOptimizer.Optimize(graph), PlannerOptions.Default), target);
 
         Baseline.Match(source.Replace(CpuEmitter.Version, "{version}", System.StringComparison.Ordinal));
     }

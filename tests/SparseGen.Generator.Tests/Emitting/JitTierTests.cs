@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using SparseGen.Generator.Emitting;
+using SparseGen.Generator.Planning;
 using SparseGen.Model.Passes;
 using SparseGen.Model.Tests.Infrastructure;
 
@@ -38,7 +39,7 @@ public sealed class JitTierTests
     {
         // A fresh copy, so that its methods are compiled while the listener listens.
         var name = "JitTier_" + Path.GetFileNameWithoutExtension(file);
-        var source = CpuEmitter.Emit(GraphOptimizer.Optimize(graph), new EmitTarget(name, "Net", IsStatic: true, file, "jit"));
+        var source = CpuEmitter.Emit(KernelPlanner.Plan(GraphOptimizer.Optimize(graph), PlannerOptions.Default), new EmitTarget(name, "Net", IsStatic: true, file, "jit"));
         var model = GeneratedModelCompiler.CompileOne(name, source, name + ".Net", collectible: false);
         using var listener = new JitTierListener(name);
 

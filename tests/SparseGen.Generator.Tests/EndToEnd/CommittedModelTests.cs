@@ -27,7 +27,7 @@ public sealed class CommittedModelTests
         var loaded = ModelLoader.Load(File.ReadAllBytes(path));
         Assert.True(loaded.Succeeded, loaded.Error?.ToString());
         var optimized = GraphOptimizer.Optimize(loaded.Graph!);
-        var source = CpuEmitter.Emit(optimized, new EmitTarget("Sample", "FashionNet", IsStatic: true, SampleModel, "sample"));
+        var source = CpuEmitter.Emit(KernelPlanner.Plan(optimized, PlannerOptions.Default), new EmitTarget("Sample", "FashionNet", IsStatic: true, SampleModel, "sample"));
         var root = CSharpSyntaxTree.ParseText(source).GetRoot();
 
         // Scalar code multiplies with '*'; SIMD code broadcasts a weight (w = lanes.Splat(literal)) and fuses the
@@ -106,7 +106,7 @@ public sealed class CommittedModelTests
         Assert.Equal(64 / 16, conv2Blocks.Blocks); // the file's blocks, fewer channels in some
         Assert.Equal(128 / 16, fc1Blocks.Blocks);
 
-        var source = CpuEmitter.Emit(optimized, new EmitTarget("Committed.Blocks", "Model", IsStatic: true, file, "test"));
+        var source = CpuEmitter.Emit(KernelPlanner.Plan(optimized, PlannerOptions.Default), new EmitTarget("Committed.Blocks", "Model", IsStatic: true, file, "test"));
 
         const int batch = 3;
         var random = new Random(12);

@@ -1,3 +1,4 @@
+using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
 namespace SparseGen.Generator.Emitting.Gpu;

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using SparseGen.Model.Evaluation;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Planning;
 
 /// <summary>One nonzero weight of a convolution and the rectangle of outputs [RowStart, RowEnd) × [ColumnStart, ColumnEnd) it reaches.</summary>
 /// <param name="OutputBase">Offset of the output channel's plane in the output.</param>

@@ -1,14 +1,13 @@
 using System.Collections.Generic;
 using System.Linq;
-using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Planning;
 
 /// <summary>
 /// Convolutions that write their pooled output straight into the zero-bordered planes of the convolution that reads it,
 /// so that the reader copies nothing (its <c>PadInput</c> is gone). The writer is a pixels-in-lanes sparse table with a
-/// 2×2 max pool fused and pooled in registers (<see cref="SimdConvKernelEmitter.PoolsInRegisters"/>); the reader, the
+/// 2×2 max pool fused and pooled in registers (<see cref="SimdConvLayout.PoolsInRegisters"/>); the reader, the
 /// pooled value's only reader, is any SIMD convolution that reads its input through one phase plane per channel
 /// (stride 1) with padding. The writer zeroes the lanes of a vector past a pooled row, and those land on the planes'
 /// borders or on a row it writes later: the right border and the next row's left border hold the spill of a vector
@@ -42,9 +41,9 @@ internal sealed class PlanesHandoffs
                 continue;
             }
 
-            var geometry = SimdConvKernelEmitter.Geometry(writer, graph.ShapeOf(writer.Input), graph.ShapeOf(writer.Output), pool);
+            var geometry = SimdConvLayout.Geometry(writer, graph.ShapeOf(writer.Input), graph.ShapeOf(writer.Output), pool);
             var readers = graph.ConsumersOf(pool.Output).ToList();
-            if (!SimdConvKernelEmitter.PoolsInRegisters(geometry) || readers.Count != 1 || readers[0] is not ConvOperation reader
+            if (!SimdConvLayout.PoolsInRegisters(geometry) || readers.Count != 1 || readers[0] is not ConvOperation reader
                 || InputPlanes(plan, reader) is not { } planes)
             {
                 continue;
@@ -78,10 +77,10 @@ internal sealed class PlanesHandoffs
         switch (plan.StrategyOf(conv))
         {
             case LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled:
-                var geometry = SimdConvKernelEmitter.Geometry(conv, inputShape, outputShape, plan.FusedPoolOf(conv));
-                return SimdConvKernelEmitter.ReadsInPlace(geometry, conv) ? null : geometry;
+                var geometry = SimdConvLayout.Geometry(conv, inputShape, outputShape, plan.FusedPoolOf(conv));
+                return SimdConvLayout.ReadsInPlace(geometry, conv) ? null : geometry;
             case LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks:
-                return SimdChannelsConvKernelEmitter.Geometry(conv, inputShape, outputShape);
+                return SimdChannelsLayout.Geometry(conv, inputShape, outputShape);
             default:
                 return null;
         }
