@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using SparseGen.Model.Analysis;
+using SparseGen.Cli.Plans;
 using SparseGen.Model.Graph;
 using SparseGen.Model.Passes;
 using Spectre.Console;
@@ -19,17 +20,30 @@ internal static class InspectCommand
         var model = new Argument<FileInfo>("model") { Description = "The ONNX model file." };
         var json = new Option<bool>("--json") { Description = "Write one JSON object for scripts instead of tables." };
         var optimized = new Option<bool>("--optimized") { Description = "Show the graph after SparseGen's exact passes (BatchNorm folding, activation fusion, dead-channel elimination)." };
-        var command = new Command("inspect", "Show a model's graph and, per layer, parameters, nonzeros, sparsity, dense and sparse MACs, and removable filters.")
+        var plan = new Option<bool>("--plan") { Description = "Show the generator's plan instead: per layer the kernel it writes, the cost model's time for it, intra-op parts and what it keeps where." };
+        var measure = new Option<bool>("--measure") { Description = "With --plan: compile the generated code here and time every layer's kernel on this machine." };
+        var command = new Command("inspect", "Show a model's graph and, per layer, parameters, nonzeros, sparsity, dense and sparse MACs, and removable filters; or, with --plan, how SparseGen compiles it.")
         {
-            model, json, optimized,
+            model, json, optimized, plan, measure,
         };
         command.SetAction(parse =>
         {
             var file = parse.GetValue(model)!;
+            if (parse.GetValue(measure) && !parse.GetValue(plan))
+            {
+                stderr.WriteLine("error: --measure times the plan's kernels; give --plan with it.");
+                return CommandLine.ModelOrUsageError;
+            }
+
             var graph = ModelFile.Load(file, stderr);
             if (graph is null)
             {
                 return CommandLine.ModelOrUsageError;
+            }
+
+            if (parse.GetValue(plan))
+            {
+                return PlanCommand.Run(file, graph, parse.GetValue(measure), parse.GetValue(json), stdout);
             }
 
             if (parse.GetValue(optimized))

@@ -62,6 +62,75 @@ public sealed class CliTests
         Assert.InRange(sparsity, 0.90, 0.97);
     }
 
+    [Fact]
+    public void Inspect_plan_json_gives_every_layer_its_kernel_cost_parts_and_placement()
+    {
+        var (exit, stdout, stderr) = Run("inspect", Fixture("resnet_bn_pruned80.onnx"), "--plan", "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var layers = json.RootElement.GetProperty("layers").EnumerateArray().ToArray();
+        Assert.Equal(Enumerable.Range(1, layers.Length), layers.Select(l => l.GetProperty("number").GetInt32()));
+        foreach (var layer in layers)
+        {
+            var op = layer.GetProperty("op").GetString();
+            var hasWeights = op is "Conv" or "Dense";
+            // Every layer with weights has a kernel and the cost model's time for it; no other layer has either.
+            Assert.Equal(hasWeights, layer.GetProperty("kernel").GetString() is { Length: > 0 });
+            Assert.Equal(hasWeights, layer.GetProperty("estimatedMicroseconds").ValueKind == JsonValueKind.Number);
+            Assert.True(layer.GetProperty("parts").GetInt32() >= 1);
+        }
+
+        // The 28×28 convolutions are worth splitting across intra-op threads; each has its zero-bordered planes.
+        var c1 = layers.Single(l => l.GetProperty("name").GetString() == "/l1/c1/Conv");
+        Assert.Equal(8, c1.GetProperty("parts").GetInt32());
+        Assert.Equal(JsonValueKind.Number, c1.GetProperty("planes").ValueKind);
+        Assert.Equal("SIMD sparse table", c1.GetProperty("kernel").GetString());
+        Assert.True(json.RootElement.GetProperty("arenaLength").GetInt32() > 16 * 28 * 28 * 2);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("predictMicroseconds").ValueKind);
+    }
+
+    [Fact]
+    public void Inspect_plan_prints_a_table_of_kernels_and_the_arena()
+    {
+        var (exit, stdout, _) = Run("inspect", Fixture("mobilenetish_pruned70.onnx"), "--plan");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("/block/dw/dw.0/Conv", stdout, StringComparison.Ordinal);
+        Assert.Contains("estimated µs", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("measured µs", stdout, StringComparison.Ordinal);
+        Assert.Contains("arena ", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_plan_measure_compiles_the_model_and_times_every_layer_with_a_kernel()
+    {
+        var (exit, stdout, stderr) = Run("inspect", Fixture("mobilenetish_pruned70.onnx"), "--plan", "--measure", "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.True(json.RootElement.GetProperty("predictMicroseconds").GetDouble() > 0);
+        foreach (var layer in json.RootElement.GetProperty("layers").EnumerateArray())
+        {
+            // A reshape computes nothing and has no method; every other layer is timed.
+            var measured = layer.GetProperty("measuredMicroseconds");
+            Assert.Equal(layer.GetProperty("op").GetString() != "Reshape", measured.ValueKind == JsonValueKind.Number);
+            if (measured.ValueKind == JsonValueKind.Number)
+            {
+                Assert.True(measured.GetDouble() > 0, $"layer {layer.GetProperty("name")} took no time");
+            }
+        }
+    }
+
+    [Fact]
+    public void Measure_needs_plan()
+    {
+        var (exit, _, stderr) = Run("inspect", Fixture("mobilenetish_pruned70.onnx"), "--measure");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--plan", stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Models))]
     public void Compare_agrees_with_onnx_runtime_on_every_fixture(string model)

@@ -41,7 +41,7 @@ internal static class DenseKernelEmitter
         {
             // Ranges of outputs are the tasks, over the same tables.
             var table = CompressedRows.Declare(layer, dense);
-            methods.AddRangedTasks(outFeatures, SparseRows(layer, dense, table, inputRow, outputRow));
+            methods.AddRangedTasks(layer.Plan.PartsOf(dense), SparseRows(layer, dense, table, inputRow, outputRow));
         }
         else
         {
@@ -50,7 +50,7 @@ internal static class DenseKernelEmitter
             var maxTerms = ScratchPlan.MaxTermsPerPiece(layer.Kernels.Options);
             var terms = Enumerable.Range(0, outFeatures).Select(m => Terms(dense, m)).ToList();
             var carry = layer.Scratch.Own is null ? "" : layer.OwnScratch;
-            foreach (var (from, to) in LayerMethods.TaskRanges(outFeatures, layer.Plan.RunsInParts(dense)))
+            foreach (var (from, to) in layer.Plan.PartsOf(dense))
             {
                 methods.AddTask(Enumerable.Range(from, to - from).SelectMany(m => Unrolled(layer.Kernels, dense, m, terms[m], inputRow, outputRow, maxTerms, carry, rows == 1 ? null : "r")));
             }

@@ -81,30 +81,11 @@ internal sealed class LayerMethods
     }
 
     /// <summary>
-    /// <paramref name="count"/> outputs (channels, rows) in <see cref="TasksPerLayer"/> ranges as even as may be, a
-    /// layer's tasks for intra-op threads; one range for a layer that does not run in parts.
+    /// The layer's parts as one method over a range of its outputs: <paramref name="piece"/> is written over the parameters
+    /// <c>from</c> and <c>to</c> (outputs from, …, to − 1), whose defaults are every output, and <c>Run</c> calls it so;
+    /// with intra-op threads each part calls it for its own range of <paramref name="ranges"/> (the plan's parts, in
+    /// order). One method where the parts' code differs only in its range, not one copy a part.
     /// </summary>
-    public static IEnumerable<(int From, int To)> TaskRanges(int count, bool inParts)
-    {
-        var tasks = inParts ? System.Math.Min(TasksPerLayer, count) : System.Math.Min(1, count);
-        for (var task = 0; task < tasks; task++)
-        {
-            yield return (count * task / tasks, count * (task + 1) / tasks);
-        }
-    }
-
-    /// <summary>Tasks a layer in parts is cut into by <see cref="TaskRanges"/>: enough to share among a few cores, few enough to cost nothing on one.</summary>
-    private const int TasksPerLayer = 8;
-
-    /// <summary>
-    /// The layer's tasks as one method over a range of its <paramref name="count"/> outputs: <paramref name="piece"/> is
-    /// written over the parameters <c>from</c> and <c>to</c> (outputs from, …, to − 1), whose defaults are every output,
-    /// and <c>Run</c> calls it so; with intra-op threads each part calls it for its own range (<see cref="TaskRanges"/>).
-    /// One method where the parts' code differs only in its range, not one copy a part.
-    /// </summary>
-    public void AddRangedTasks(int count, CodePiece piece) => AddRangedTasks(TaskRanges(count, _inParts).ToList(), piece);
-
-    /// <summary>As <see cref="AddRangedTasks(int, CodePiece)"/>, with the parts' ranges given (in order, covering the outputs once).</summary>
     public void AddRangedTasks(IReadOnlyList<(int From, int To)> ranges, CodePiece piece)
     {
         if (_phase == 2)

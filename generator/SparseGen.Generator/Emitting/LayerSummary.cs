@@ -50,19 +50,7 @@ internal sealed class LayerSummary
                 layerStatistics = statistics.Layers[weightLayers++];
             }
 
-            var strategy = plan.StrategyOf(op) switch
-            {
-                LayerStrategy.Unrolled => "unrolled",
-                LayerStrategy.SparseTable => "sparse table",
-                LayerStrategy.SimdUnrolled => "SIMD unrolled",
-                LayerStrategy.SimdTable => "SIMD sparse table",
-                LayerStrategy.DenseSimd => "dense SIMD",
-                LayerStrategy.SparseRows => "sparse rows",
-                LayerStrategy.SimdChannels => "SIMD channels",
-                LayerStrategy.SimdChannelBlocks => "SIMD channel blocks",
-                LayerStrategy.SparseBlocks => "sparse blocks",
-                _ => op is BatchNormOperation ? "unrolled" : plan.IsFusedAway(op) ? "fused into conv" : "",
-            };
+            var strategy = plan.StrategyOf(op)?.DisplayName() ?? (op is BatchNormOperation ? "unrolled" : plan.IsFusedAway(op) ? "fused into conv" : "");
             var title = "Layer " + Literals.Int(index + 1) + " · " + Operation(op, graph);
             if (layerStatistics is not null)
             {

@@ -83,9 +83,7 @@ internal static class SimdChannelsConvKernelEmitter
         }
 
         // With intra-op threads each 16-channel block is a part, and the blocks run side by side.
-        var blockStep = layer.Plan.RunsInParts(conv) ? Block : lanesTotal;
-        var blocks = Enumerable.Range(0, (lanesTotal + blockStep - 1) / blockStep).Select(b => (b * blockStep, Math.Min(lanesTotal, (b + 1) * blockStep))).ToList();
-        methods.AddRangedTasks(blocks, CodePiece.Write(writer =>
+        methods.AddRangedTasks(layer.Plan.PartsOf(conv), CodePiece.Write(writer =>
         {
             var stride = inputs * windows.Count * Block;
             var layout = offsets is null

@@ -69,12 +69,12 @@ internal static class SimdConvKernelEmitter
         {
             var tables = Tables(layer, conv, g, taps);
             var target = reader is null ? null : PooledTarget.Planes(layer, reader);
-            methods.AddRangedTasks(conv.OutputChannels, pooledTiles ? PooledTable(layer, g, tables, relu, target) : Table(layer, conv, g, shape, tables, relu, pool is not null));
+            methods.AddRangedTasks(layer.Plan.PartsOf(conv), pooledTiles ? PooledTable(layer, g, tables, relu, target) : Table(layer, conv, g, shape, tables, relu, pool is not null));
         }
         else
         {
             var tapsPerPiece = Math.Max(1, (kernels.Options.MaxSimdStatementsPerMethod - 16) / (shape.Accumulators + 1) / 2);
-            foreach (var (from, to) in LayerMethods.TaskRanges(conv.OutputChannels, layer.Plan.RunsInParts(conv)))
+            foreach (var (from, to) in layer.Plan.PartsOf(conv))
             {
                 methods.AddTask(Enumerable.Range(from, to - from).SelectMany(m => Unrolled(conv, g, shape, m, taps[m], tapsPerPiece, relu, pool is not null, lastOfTask: m == to - 1)));
             }

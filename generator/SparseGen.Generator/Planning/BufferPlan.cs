@@ -29,6 +29,9 @@ internal sealed class BufferPlan
     /// <summary><paramref name="offset"/> rounded up to the next multiple of <see cref="Alignment"/>.</summary>
     public static int Align(int offset) => (offset + Alignment - 1) / Alignment * Alignment;
 
+    /// <summary>Where <paramref name="value"/> lives, or null where it never lands in the arena (a convolution's output that a fused pool consumes in registers).</summary>
+    public int? PlacedAt(string value) => _offsets.TryGetValue(value, out var offset) ? offset : null;
+
     public int OffsetOf(string value) =>
         _offsets.TryGetValue(value, out var offset) ? offset : throw new InvalidOperationException($"value '{value}' has no place in the arena");
 }

@@ -43,6 +43,53 @@ internal sealed class KernelPlan
     /// <summary>The graph the planner was given (the model after the exact passes): the class's facts and layer list describe it.</summary>
     public ModelGraph Model { get; init; } = null!;
 
+    /// <summary>The cost model's time of each Conv and Dense with its strategy, in nanoseconds.</summary>
+    public IReadOnlyDictionary<Operation, double> Estimates { get; init; } = new Dictionary<Operation, double>();
+
+    /// <summary>
+    /// The ranges of outputs (channels, features; for channels in lanes the lanes of 16-channel blocks) that
+    /// <paramref name="op"/>'s parts compute: several where it runs in parts (<see cref="RunsInParts"/>), else one.
+    /// </summary>
+    public IReadOnlyList<(int From, int To)> PartsOf(Operation op)
+    {
+        switch (op)
+        {
+            case ConvOperation conv when StrategyOf(conv) is LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks:
+                // Each 16-channel block is a part.
+                var lanes = StrategyOf(conv) == LayerStrategy.SimdChannelBlocks ? BlocksOf(conv).Slots.Count : conv.OutputChannels;
+                var step = RunsInParts(conv) ? OutputBlocks.Size : lanes;
+                var parts = new List<(int, int)>();
+                for (var first = 0; first < lanes; first += step)
+                {
+                    parts.Add((first, System.Math.Min(lanes, first + step)));
+                }
+
+                return parts;
+            case ConvOperation conv:
+                return EvenParts(conv.OutputChannels, RunsInParts(conv));
+            case DenseOperation dense:
+                return EvenParts(dense.OutputFeatures, RunsInParts(dense));
+            default:
+                return new[] { (0, 1) };
+        }
+    }
+
+    /// <summary>Parts a layer in parts is cut into: enough to share among a few cores, few enough to cost nothing on one.</summary>
+    public const int PartsPerLayer = 8;
+
+    /// <summary><paramref name="count"/> outputs in <see cref="PartsPerLayer"/> ranges as even as may be; one range for a layer not in parts.</summary>
+    public static IReadOnlyList<(int From, int To)> EvenParts(int count, bool inParts)
+    {
+        var parts = inParts ? System.Math.Min(PartsPerLayer, count) : System.Math.Min(1, count);
+        var ranges = new (int, int)[parts];
+        for (var part = 0; part < parts; part++)
+        {
+            ranges[part] = (count * part / parts, count * (part + 1) / parts);
+        }
+
+        return ranges;
+    }
+
     /// <summary>
     /// The graph the kernels compute: the planned graph, or what <see cref="ChannelsLastRewrite"/> made of it (same op
     /// names and order; the planned graph's ops have the same strategies and blocks as the ops that stand for them).

@@ -48,6 +48,11 @@ internal static class KernelPlanner
             {
                 rewritten.FusedPools[original] = pool;
             }
+
+            if (choices.Estimates.TryGetValue(original, out var estimate))
+            {
+                rewritten.Estimates[original] = estimate;
+            }
         }
 
         return rewritten.ToPlan(graph, rewrite.Graph, options, rewrite);
@@ -62,6 +67,7 @@ internal static class KernelPlanner
         var inParts = new HashSet<Operation>(ReferenceComparer.Instance);
         var skipsZeroInputs = new HashSet<Operation>(ReferenceComparer.Instance);
         var outputBlocks = new Dictionary<Operation, OutputBlocks>(ReferenceComparer.Instance);
+        var estimates = new Dictionary<Operation, double>(ReferenceComparer.Instance);
         long unrolledTotal = 0;
         foreach (var op in graph.Operations)
         {
@@ -124,6 +130,7 @@ internal static class KernelPlanner
             }
 
             strategies[op] = strategy;
+            estimates[op] = estimate;
             if (estimate >= options.MinParallelLayerNanoseconds)
             {
                 inParts.Add(op);
@@ -135,7 +142,7 @@ internal static class KernelPlanner
             }
         }
 
-        return new Choices(strategies, fusedPools, inParts, skipsZeroInputs, outputBlocks);
+        return new Choices(strategies, fusedPools, inParts, skipsZeroInputs, outputBlocks, estimates);
 
         bool CanUnroll(long nonZeros) => nonZeros <= options.MaxUnrolledNonZerosPerLayer && unrolledTotal + nonZeros <= options.MaxUnrolledNonZerosPerModel;
     }
@@ -172,12 +179,14 @@ internal static class KernelPlanner
         Dictionary<Operation, PoolOperation> FusedPools,
         HashSet<Operation> InParts,
         HashSet<Operation> SkipsZeroInputs,
-        Dictionary<Operation, OutputBlocks> OutputBlocks)
+        Dictionary<Operation, OutputBlocks> OutputBlocks,
+        Dictionary<Operation, double> Estimates)
     {
         public KernelPlan ToPlan(ModelGraph model, ModelGraph graph, PlannerOptions options, ChannelsLastGraph? rewrite) =>
             new(graph, Strategies, BufferPlanner.Plan(graph), options, FusedPools, options.BatchInLanes ? BatchSection.Find(graph) : null, InParts, SkipsZeroInputs, OutputBlocks, rewrite?.ChannelsLast)
             {
                 Model = model,
+                Estimates = Estimates,
             };
     }
 }

@@ -46,3 +46,21 @@ internal enum LayerStrategy
     /// </summary>
     SparseBlocks,
 }
+
+internal static class LayerStrategyNames
+{
+    /// <summary>How reports and the generated code's comments name a strategy: <c>SIMD sparse table</c>.</summary>
+    public static string DisplayName(this LayerStrategy strategy) => strategy switch
+    {
+        LayerStrategy.Unrolled => "unrolled",
+        LayerStrategy.SparseTable => "sparse table",
+        LayerStrategy.SimdUnrolled => "SIMD unrolled",
+        LayerStrategy.SimdTable => "SIMD sparse table",
+        LayerStrategy.DenseSimd => "dense SIMD",
+        LayerStrategy.SparseRows => "sparse rows",
+        LayerStrategy.SimdChannels => "SIMD channels",
+        LayerStrategy.SimdChannelBlocks => "SIMD channel blocks",
+        LayerStrategy.SparseBlocks => "sparse blocks",
+        _ => strategy.ToString(),
+    };
+}

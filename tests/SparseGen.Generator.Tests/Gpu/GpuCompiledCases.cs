@@ -7,6 +7,7 @@ using ILGPU.Runtime;
 using Microsoft.CodeAnalysis;
 using SparseGen.Generator.Emitting;
 using SparseGen.Generator.Emitting.Gpu;
+using SparseGen.Generator.Planning;
 using SparseGen.Generator.Tests.Emitting;
 using SparseGen.Gpu;
 using SparseGen.Model.Graph;

@@ -1,8 +1,7 @@
 using System.Collections.Generic;
-using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting.Gpu;
+namespace SparseGen.Generator.Planning;
 
 /// <summary>How the GPU code computes a layer with weights.</summary>
 internal enum GpuStrategy
@@ -42,15 +41,5 @@ internal sealed class GpuPlan
 
     private HashSet<PoolOperation>? _fusedPoolSet;
 
-    private HashSet<PoolOperation> FusedPoolSet() => _fusedPoolSet ??= new HashSet<PoolOperation>(FusedPools.Values, ReferenceEquality<PoolOperation>.Instance);
-}
-
-internal sealed class ReferenceEquality<T> : IEqualityComparer<T>
-    where T : class
-{
-    public static ReferenceEquality<T> Instance { get; } = new();
-
-    public bool Equals(T? x, T? y) => ReferenceEquals(x, y);
-
-    public int GetHashCode(T obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+    private HashSet<PoolOperation> FusedPoolSet() => _fusedPoolSet ??= new HashSet<PoolOperation>(FusedPools.Values, ReferenceComparer.Instance);
 }

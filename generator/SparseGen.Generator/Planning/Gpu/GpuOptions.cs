@@ -1,4 +1,4 @@
-namespace SparseGen.Generator.Emitting.Gpu;
+namespace SparseGen.Generator.Planning;
 
 /// <summary>
 /// The limits the GPU planner keeps to. ILGPU compiles each kernel from IL to PTX when it is first

@@ -1,9 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
-using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting.Gpu;
+namespace SparseGen.Generator.Planning;
 
 /// <summary>
 /// Chooses the GPU strategy of each Conv and Dense and which pools to fuse. The cost model mirrors the
@@ -21,8 +20,8 @@ internal static class GpuPlanner
 {
     public static GpuPlan Plan(ModelGraph graph, GpuOptions options)
     {
-        var strategies = new Dictionary<Operation, GpuStrategy>(ReferenceEquality<Operation>.Instance);
-        var fused = new Dictionary<Operation, PoolOperation>(ReferenceEquality<Operation>.Instance);
+        var strategies = new Dictionary<Operation, GpuStrategy>(ReferenceComparer.Instance);
+        var fused = new Dictionary<Operation, PoolOperation>(ReferenceComparer.Instance);
         long unrolledTotal = 0;
         foreach (var op in graph.Operations)
         {
