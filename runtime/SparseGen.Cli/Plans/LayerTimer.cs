@@ -26,6 +26,9 @@ internal static class LayerTimer
     private const int CallsPerRound = 200;
     private const int Rounds = 15;
 
+    /// <summary>How a time is taken, for reports.</summary>
+    public static readonly string Method = FormattableString.Invariant($"best of {Rounds} rounds of {CallsPerRound} calls");
+
     /// <summary>Predict's time and each layer's (by its 1-based number, with its methods' count), in microseconds.</summary>
     public sealed record Times(double Predict, IReadOnlyDictionary<int, (double Microseconds, int Methods)> Layers);
 
