@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One device command for the GPU machine (it has python3 with torch and onnx, and no .NET): unpacks the
-# self-contained benchmark that ../../shared/device/pack.sh made, runs it, then the PyTorch peer on the
+# self-contained benchmark that pack.sh (beside this script) made, runs it, then the PyTorch peer on the
 # same model files, results under $OUT (or the first argument).
-# Here:   ../shared/device/pack.sh benchmarks/SparseGen.GpuBench/SparseGen.GpuBench.csproj gpubench
-# There:  device run, carry [".device", "benchmarks/SparseGen.GpuBench/run-device.sh"], command
+# Here:   benchmarks/SparseGen.GpuBench/pack.sh          (writes .device/gpubench.tgz)
+# There:  device run, carry [".device"], command
 #         bash benchmarks/SparseGen.GpuBench/run-device.sh
 set -euo pipefail
 out=${1:-${OUT:?set OUT or pass the results folder}}

@@ -140,8 +140,8 @@ internal static class SimdConvKernelEmitter
     /// Table-driven taps, one loop per residue class. A run that starts on a line boundary is K aligned loads; any other
     /// is read as the K + 1 aligned vectors that cover it, each shifted into place against the next in registers
     /// (<c>Realign</c>, one instruction where the CPU has it): a vector load that splits a cache line costs about two
-    /// aligned ones (measured, sixth pass: the trained 90 % CNN's conv2 taps 7.9 µs with two runs in three split, 5.4 µs
-    /// realigned, 5.0 µs with every run aligned). The residue is a constant of each loop, so the shift is an immediate.
+    /// aligned ones (the trained 90 % CNN's conv2 taps: 7.9 µs with two runs in three split, 5.4 µs realigned, 5.0 µs
+    /// with every run aligned). The residue is a constant of each loop, so the shift is an immediate.
     /// </summary>
     private static CodePiece Table(LayerContext layer, ConvOperation conv, ConvGeometry g, SimdConvShape shape, TapTables tables, bool relu, bool pooled)
     {

@@ -5,7 +5,7 @@ namespace SparseGen.Generator.Planning;
 
 /// <summary>
 /// Estimated nanoseconds per call of each strategy, from measurements on this project's machines
-/// (docs/performance.md "Cost model"; KERNELS.md for the scalar figures). The generated code runs on
+/// (docs/kernels.md, "Cost model"). The generated code runs on
 /// CPUs the generator never sees, so the model assumes 8-float vectors (AVX2, the common x64 case);
 /// only the ratios between strategies decide anything.
 /// </summary>
@@ -26,15 +26,14 @@ internal static class CostModel
 
     /// <summary>
     /// One multiply-add of unrolled pixels-in-lanes code: its unaligned vector load of shifted inputs mostly splits a
-    /// cache line (measured in the third pass on the dense tutorial conv2 as a SIMD table that still loaded unaligned,
-    /// 18,432 taps in 135 µs).
+    /// cache line (the dense tutorial conv2 as a SIMD table that loaded unaligned: 18,432 taps in 135 µs).
     /// </summary>
     public const double PixelLanesMultiplyAdd = 0.26;
 
     /// <summary>
     /// One multiply-add of a table-driven pixels-in-lanes convolution, whose runs are read as aligned vectors shifted into
-    /// place in registers (<c>Realign</c>; sixth pass: the trained 90 % CNN's conv2, 22,960 vector multiply-adds, 9.1 µs
-    /// with its input copy and pooled stores against 11.3 µs unrolled with split loads). Where the CPU has no one-instruction
+    /// place in registers (<c>Realign</c>; the trained 90 % CNN's conv2, 22,960 vector multiply-adds, 9.1 µs with its
+    /// input copy and pooled stores against 11.3 µs unrolled with split loads). Where the CPU has no one-instruction
     /// shift (AVX2 without AVX-512VL) the table takes split loads like the unrolled code and is estimated too low here.
     /// </summary>
     public const double RealignedMultiplyAdd = 0.16;
@@ -54,18 +53,17 @@ internal static class CostModel
     /// <summary>
     /// Scalar unrolled multiply-add per nonzero and output, four partial sums: fc1 of the trained 90 % CNN, 16,646
     /// weights in 6.4 µs (0.39 ns; 0.46 ns with one running sum). Past the instruction cache such code is bound by
-    /// fetching its ~25 bytes per weight (KERNELS.md measured 0.5 ns on a Xeon).
+    /// fetching its ~25 bytes per weight (about 0.5 ns on a Xeon).
     /// </summary>
     public const double ScalarUnrolled = 0.4;
 
-    /// <summary>Scalar sparse-table multiply-add per nonzero and output (KERNELS.md).</summary>
+    /// <summary>Scalar sparse-table multiply-add per nonzero and output: an index load, a weight load and a dependent input load.</summary>
     public const double ScalarTable = 1.4;
 
     /// <summary>
     /// Compressed-row fully connected, per nonzero: a weight, a column and an input load feeding one of four
-    /// independent partial sums; tables of 6 bytes a nonzero stay in L2 where the dense table does not (measured, fifth
-    /// pass: fc1 of the trained 90 % CNN, 16,646 nonzeros in 5.25 µs; the third pass measured 0.47 ns on the 90 % sweep
-    /// CNN's fc1, 35,682 nonzeros in 16.9 µs).
+    /// independent partial sums; tables of 6 bytes a nonzero stay in L2 where the dense table does not (fc1 of the
+    /// trained 90 % CNN: 16,646 nonzeros in 5.25 µs; the 90 % sweep CNN's fc1: 35,682 nonzeros at 0.47 ns each).
     /// </summary>
     public const double SparseRowsPerNonZero = 0.32;
 
@@ -76,9 +74,8 @@ internal static class CostModel
     public const double SparseRowsPerRow = 2.0;
 
     /// <summary>
-    /// Bytes per nanosecond streamed from caches beyond L1 for dense weight tables (fifth pass: fc1 of the 90 % sweep CNN,
-    /// skipping its zero inputs, 6.4 µs for half of its 1.6 MB table at the assumed live share; the third pass measured
-    /// 75 B/ns on the 80 % sweep CNN's fc1 when the SIMD kernels around it were slower).
+    /// Bytes per nanosecond streamed from caches beyond L1 for dense weight tables (fc1 of the 90 % sweep CNN, skipping
+    /// its zero inputs: 6.4 µs for half of its 1.6 MB table at the assumed live share).
     /// </summary>
     public const double WeightBandwidth = 125;
 
@@ -207,7 +204,7 @@ internal static class CostModel
         var denseSimd = DenseSimd(dense, skipsZeroInputs);
         // Unrolled code wins on short rows (small layers), where the compressed rows' loop and four sums cost more than
         // their weights; on long rows the compressed rows win, and their 6 bytes a weight leave the caches to the other
-        // layers where unrolled code takes ~25 (fifth pass: the trained 90 % CNN's Predict went from 27 to 22–23 µs).
+        // layers where unrolled code takes ~25 (the trained 90 % CNN's Predict: 27 µs unrolled, 22–23 µs in rows).
         var unrolled = nonZeros * ScalarUnrolled;
         var rows = SparseRows(nonZeros, dense.OutputFeatures);
         var sparseStrategy = canUnroll && unrolled <= rows ? LayerStrategy.Unrolled : LayerStrategy.SparseRows;

@@ -6,7 +6,7 @@ namespace SparseGen.Generator.Planning;
 
 /// <summary>
 /// Chooses how each Conv and Dense layer is computed, by the estimated time of each strategy
-/// (<see cref="CostModel"/>, calibrated by measurements in docs/performance.md "Cost model") within
+/// (<see cref="CostModel"/>, calibrated by measurements: docs/kernels.md, "Cost model") within
 /// the code budgets: unrolled layers (scalar or SIMD) count against
 /// <see cref="PlannerOptions.MaxUnrolledNonZerosPerModel"/>, taken in graph order.
 /// </summary>
