@@ -2,9 +2,11 @@ using System;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading;
 using SparseGen.Generator.Model;
 using SparseGen.Model;
 using SparseGen.Model.Onnx;
+using SparseGen.Model.Passes;
 
 namespace SparseGen.Generator;
 
@@ -41,9 +43,41 @@ internal static class ModelFileLoader
         }
     }
 
-    /// <summary>Parses a model read by <see cref="Read"/>; never throws for a bad model.</summary>
-    public static ModelLoadResult Load(ModelContent content) =>
-        ModelLoader.Load(content.Bytes!, new SideFileDataSource(Path.GetDirectoryName(content.Path) ?? ".", OpenSideFile));
+    /// <summary>
+    /// Imports a model read by <see cref="Read"/> and applies the exact passes, once per content for every output that
+    /// uses it; never throws but for cancellation: a bad model or a bug becomes the loaded model's error.
+    /// </summary>
+    public static LoadedModel Load(ModelContent content, CancellationToken cancellationToken)
+    {
+        if (content.ReadError is not null)
+        {
+            return new LoadedModel(content);
+        }
+
+        try
+        {
+            var loaded = ModelLoader.Load(content.Bytes!, new SideFileDataSource(Path.GetDirectoryName(content.Path) ?? ".", OpenSideFile));
+            if (loaded.Graph is not { } imported)
+            {
+                return new LoadedModel(content, error: loaded.Error);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return new LoadedModel(content, GraphOptimizer.Optimize(imported));
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (ModelException e)
+        {
+            return new LoadedModel(content, error: e.Error);
+        }
+        catch (Exception e)
+        {
+            return new LoadedModel(content, failure: e.GetType().Name + ": " + e.Message);
+        }
+    }
 
     /// <summary>Side files of external tensor data; the model layer checks that they lie in the model's folder.</summary>
     private static Stream? OpenSideFile(string path) => File.Exists(path) ? File.OpenRead(path) : null;

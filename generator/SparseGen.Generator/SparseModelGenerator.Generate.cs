@@ -5,11 +5,11 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using SparseGen.Generator.Emitting;
+using SparseGen.Generator.Emitting.Cpu;
 using SparseGen.Generator.Model;
 using SparseGen.Generator.Planning;
 using SparseGen.Model;
 using SparseGen.Model.Graph;
-using SparseGen.Model.Passes;
 
 namespace SparseGen.Generator;
 
@@ -19,12 +19,13 @@ public sealed partial class SparseModelGenerator
     internal const long MaxNonZeroWeights = 4_000_000;
 
     /// <summary>
-    /// Model → IR → exact passes → plan → C#. Every failure becomes a diagnostic: the generator never throws. A model that
-    /// cannot be compiled still gets its class's public API, with bodies that throw, so that the diagnostic is the only
-    /// error the build shows (not one CS0117 for every generated member the app uses).
+    /// Loaded model → plan → C#. Every failure becomes a diagnostic: the generator never throws. A model that cannot be
+    /// compiled still gets its class's public API, with bodies that throw, so that the diagnostic is the only error the
+    /// build shows (not one CS0117 for every generated member the app uses).
     /// </summary>
-    private static GenerationResult Generate(ModelKey key, ImmutableEquatableArray<ModelContent> files, string? projectDirectory, CancellationToken cancellationToken)
+    private static GenerationResult Generate(ClassModel classModel, CancellationToken cancellationToken)
     {
+        var key = classModel.Key;
         var hintName = HintName(key);
         var diagnostics = new List<DiagnosticInfo>();
         GenerationResult Failed(DiagnosticInfo? diagnostic)
@@ -40,71 +41,25 @@ public sealed partial class SparseModelGenerator
             return new GenerationResult(key, hintName, CpuEmitter.EmitUnavailable(target, reason), diagnostics.ToImmutableEquatableArray());
         }
 
+        if (string.IsNullOrWhiteSpace(key.ModelPath))
+        {
+            return Failed(null);
+        }
+
+        if (ModelProblem(classModel) is { } problem)
+        {
+            return Failed(problem);
+        }
+
         try
         {
-            if (string.IsNullOrWhiteSpace(key.ModelPath))
-            {
-                return Failed(null);
-            }
-
-            var path = ResolveModelPath(key.ModelPath, projectDirectory, files);
-            if (path is null)
-            {
-                var given = files.Count == 0 ? "none" : string.Join(", ", files.Select(f => "'" + f.Path + "'"));
-                return Failed(DiagnosticInfo.Create(DiagnosticDescriptors.ModelFileNotGiven, null, key.ModelPath, key.ModelPath.Replace('/', Path.DirectorySeparatorChar), given));
-            }
-
-            var content = files.First(f => f.Path == path);
-            if (content.ReadError is not null)
-            {
-                return Failed(DiagnosticInfo.Create(DiagnosticDescriptors.ModelFileUnreadable, null, key.ModelPath, content.ReadError));
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            var loaded = ModelFileLoader.Load(content);
-            if (loaded.Graph is not { } imported)
-            {
-                return Failed(FromModelError(key, loaded.Error!));
-            }
-
-            var graph = GraphOptimizer.Optimize(imported);
-            var nonZeros = graph.Operations.Sum(op => op switch
-            {
-                ConvOperation conv => (long)conv.Weight.NonZeroCount,
-                DenseOperation dense => dense.Weight.NonZeroCount,
-                _ => 0L,
-            });
-            if (nonZeros > MaxNonZeroWeights)
-            {
-                return Failed(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.ModelTooLarge,
-                    null,
-                    key.ModelPath,
-                    nonZeros.ToString("N0", CultureInfo.InvariantCulture),
-                    MaxNonZeroWeights.ToString("N0", CultureInfo.InvariantCulture)));
-            }
-
+            var model = classModel.Model!;
+            var graph = model.Graph!;
             cancellationToken.ThrowIfCancellationRequested();
             var plan = KernelPlanner.Plan(graph, PlannerOptions.Default);
-            foreach (var op in graph.Operations)
-            {
-                var strategy = plan.StrategyOf(op);
-                var weight = op switch { ConvOperation conv => conv.Weight, DenseOperation dense => dense.Weight, _ => null };
-                // Compressed rows are chosen on cost, but over the per-layer budget they were also the only table-free choice left.
-                if (weight is not null && (strategy == LayerStrategy.SparseTable || (strategy == LayerStrategy.SparseRows && weight.NonZeroCount > PlannerOptions.Default.MaxUnrolledNonZerosPerLayer)))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(
-                        DiagnosticDescriptors.TableFallback,
-                        null,
-                        op.Name,
-                        key.ModelPath,
-                        weight.NonZeroCount.ToString("N0", CultureInfo.InvariantCulture)));
-                }
-            }
-
-            var target = new EmitTarget(key.Namespace, key.ClassName, key.IsStatic, Path.GetFileName(path), content.Hash.Substring(0, 16));
-            var source = CpuEmitter.Emit(plan, target);
-            return new GenerationResult(key, hintName, source, diagnostics.ToImmutableEquatableArray());
+            diagnostics.AddRange(TableFallbacks(key, plan));
+            var target = new EmitTarget(key.Namespace, key.ClassName, key.IsStatic, Path.GetFileName(model.Path), model.Content.Hash.Substring(0, 16));
+            return new GenerationResult(key, hintName, CpuEmitter.Emit(plan, target), diagnostics.ToImmutableEquatableArray());
         }
         catch (OperationCanceledException)
         {
@@ -117,6 +72,46 @@ public sealed partial class SparseModelGenerator
         catch (Exception e)
         {
             return Failed(DiagnosticInfo.Create(DiagnosticDescriptors.UnexpectedFailure, null, key.ModelPath, e.GetType().Name + ": " + e.Message));
+        }
+    }
+
+    /// <summary>Why the class's model cannot be compiled at all (not given, unreadable, invalid, too large), or null.</summary>
+    private static DiagnosticInfo? ModelProblem(ClassModel classModel)
+    {
+        var key = classModel.Key;
+        return classModel.Model switch
+        {
+            null => DiagnosticInfo.Create(DiagnosticDescriptors.ModelFileNotGiven, null, key.ModelPath, key.ModelPath.Replace('/', Path.DirectorySeparatorChar), classModel.ModelFilesGiven),
+            { ReadError: { } readError } => DiagnosticInfo.Create(DiagnosticDescriptors.ModelFileUnreadable, null, key.ModelPath, readError),
+            { Error: { } error } => FromModelError(key, error),
+            { Failure: { } failure } => DiagnosticInfo.Create(DiagnosticDescriptors.UnexpectedFailure, null, key.ModelPath, failure),
+            { NonZeroWeights: > MaxNonZeroWeights } model => DiagnosticInfo.Create(
+                DiagnosticDescriptors.ModelTooLarge,
+                null,
+                key.ModelPath,
+                model.NonZeroWeights.ToString("N0", CultureInfo.InvariantCulture),
+                MaxNonZeroWeights.ToString("N0", CultureInfo.InvariantCulture)),
+            _ => null,
+        };
+    }
+
+    /// <summary>SPG020 for every layer left to a table kernel because unrolling it would make the build too large.</summary>
+    private static IEnumerable<DiagnosticInfo> TableFallbacks(ModelKey key, KernelPlan plan)
+    {
+        foreach (var op in plan.Model.Operations)
+        {
+            var strategy = plan.StrategyOf(op);
+            var weight = op switch { ConvOperation conv => conv.Weight, DenseOperation dense => dense.Weight, _ => null };
+            // Compressed rows are chosen on cost, but over the per-layer budget they were also the only table-free choice left.
+            if (weight is not null && (strategy == LayerStrategy.SparseTable || (strategy == LayerStrategy.SparseRows && weight.NonZeroCount > PlannerOptions.Default.MaxUnrolledNonZerosPerLayer)))
+            {
+                yield return DiagnosticInfo.Create(
+                    DiagnosticDescriptors.TableFallback,
+                    null,
+                    op.Name,
+                    key.ModelPath,
+                    weight.NonZeroCount.ToString("N0", CultureInfo.InvariantCulture));
+            }
         }
     }
 

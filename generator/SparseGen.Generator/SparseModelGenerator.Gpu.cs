@@ -6,8 +6,8 @@ using Microsoft.CodeAnalysis;
 using SparseGen.Generator.Emitting;
 using SparseGen.Generator.Emitting.Gpu;
 using SparseGen.Generator.Model;
+using SparseGen.Generator.Planning;
 using SparseGen.Model;
-using SparseGen.Model.Passes;
 
 namespace SparseGen.Generator;
 
@@ -34,8 +34,7 @@ public sealed partial class SparseModelGenerator
     private static void InitializeGpu(
         IncrementalGeneratorInitializationContext context,
         IncrementalValuesProvider<ModelRequest> requests,
-        IncrementalValueProvider<ImmutableEquatableArray<ModelContent>> modelFiles,
-        IncrementalValueProvider<string?> projectDirectory)
+        IncrementalValuesProvider<ClassModel> classModels)
     {
         var turnedOff = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.SparseGenEmitGpu", out var value)
@@ -46,15 +45,10 @@ public sealed partial class SparseModelGenerator
             .Select(static (pair, _) => new GpuSwitch(pair.Left.Ilgpu, pair.Left.Runtime, pair.Right))
             .WithTrackingName(TrackingNames.GpuSwitch);
 
-        var generated = requests
-            .Where(static request => request.Kind == RequestKind.Generate)
-            .Select(static (request, _) => request.Key)
+        var generated = classModels
             .Combine(gpuSwitch)
             .Where(static pair => pair.Right.Emits)
-            .Select(static (pair, _) => pair.Left)
-            .Combine(modelFiles)
-            .Combine(projectDirectory)
-            .Select(static (input, cancellationToken) => GenerateGpu(input.Left.Left, input.Left.Right, input.Right, cancellationToken))
+            .Select(static (pair, cancellationToken) => GenerateGpu(pair.Left, cancellationToken))
             .WithTrackingName(TrackingNames.GeneratedGpu);
 
         context.RegisterSourceOutput(generated.Select(static (result, _) => (result.HintName, result.Source)), static (production, source) =>
@@ -84,41 +78,22 @@ public sealed partial class SparseModelGenerator
     }
 
     /// <summary>
-    /// Model → IR → exact passes → ILGPU kernels. A model that does not load gets no GPU code and no
-    /// diagnostic here: the CPU pipeline reports it already.
+    /// Loaded model → ILGPU kernels. A model that cannot be compiled gets no GPU code and no diagnostic here: the CPU
+    /// pipeline reports it already.
     /// </summary>
-    private static GenerationResult GenerateGpu(ModelKey key, ImmutableEquatableArray<ModelContent> files, string? projectDirectory, CancellationToken cancellationToken)
+    private static GenerationResult GenerateGpu(ClassModel classModel, CancellationToken cancellationToken)
     {
-        var hintName = GpuHintName(key);
-        var none = new GenerationResult(key, hintName, null, ImmutableEquatableArray<DiagnosticInfo>.Empty);
+        var key = classModel.Key;
+        var none = new GenerationResult(key, GpuHintName(key), null, ImmutableEquatableArray<DiagnosticInfo>.Empty);
+        if (string.IsNullOrWhiteSpace(key.ModelPath) || ModelProblem(classModel) is not null)
+        {
+            return none;
+        }
+
         try
         {
-            var path = ResolveModelPath(key.ModelPath, projectDirectory, files);
-            var content = path is null ? null : files.First(f => f.Path == path);
-            if (content is null || content.ReadError is not null)
-            {
-                return none;
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            var loaded = ModelFileLoader.Load(content);
-            if (loaded.Graph is not { } imported)
-            {
-                return none;
-            }
-
-            var graph = GraphOptimizer.Optimize(imported);
-            if (graph.Operations.Sum(op => op switch
-                {
-                    SparseGen.Model.Graph.ConvOperation conv => (long)conv.Weight.NonZeroCount,
-                    SparseGen.Model.Graph.DenseOperation dense => dense.Weight.NonZeroCount,
-                    _ => 0L,
-                }) > MaxNonZeroWeights)
-            {
-                return none;
-            }
-
-            if (GpuEmitter.FirstUnsupported(graph) is { } unsupported)
+            var model = classModel.Model!;
+            if (GpuEmitter.FirstUnsupported(model.Graph!) is { } unsupported)
             {
                 return none with
                 {
@@ -127,8 +102,8 @@ public sealed partial class SparseModelGenerator
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var target = new EmitTarget(key.Namespace, key.ClassName, key.IsStatic, Path.GetFileName(content.Path), content.Hash.Substring(0, 16));
-            return new GenerationResult(key, hintName, GpuEmitter.Emit(graph, target), ImmutableEquatableArray<DiagnosticInfo>.Empty);
+            var target = new EmitTarget(key.Namespace, key.ClassName, key.IsStatic, Path.GetFileName(model.Path), model.Content.Hash.Substring(0, 16));
+            return none with { Source = GpuEmitter.Emit(GpuPlanner.Plan(model.Graph!, GpuOptions.Default), target) };
         }
         catch (OperationCanceledException)
         {

@@ -25,23 +25,40 @@ public sealed partial class SparseModelGenerator : IIncrementalGenerator
             .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var directory) && directory.Length > 0 ? directory : null)
             .WithTrackingName(TrackingNames.ProjectDirectory);
 
-        // Only the files listed as <SparseModel/> items; each read once and fingerprinted by content.
+        // Only the files listed as <SparseModel/> items, each read and fingerprinted by content, then imported and
+        // optimised once per content: an edited model is loaded again, the others stay cached.
         var modelFiles = context.AdditionalTextsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
             .Where(static pair => pair.Right.GetOptions(pair.Left).TryGetValue("build_metadata.AdditionalFiles.SourceItemType", out var itemType) && itemType == "SparseModel")
             .Select(static (pair, _) => ModelFileLoader.Read(pair.Left.Path))
-            .Collect()
-            .Select(static (files, _) => files.OrderBy(f => f.Path, StringComparer.Ordinal).ToImmutableEquatableArray())
             .WithTrackingName(TrackingNames.ModelFiles);
+        var loadedModels = modelFiles
+            .Select(static (content, cancellationToken) => ModelFileLoader.Load(content, cancellationToken))
+            .WithTrackingName(TrackingNames.LoadedModels)
+            .Collect()
+            .Select(static (models, _) => models.OrderBy(m => m.Path, StringComparer.Ordinal).ToImmutableEquatableArray());
 
-        // The code depends on the class and the model's content, never on where the attribute sits.
-        var generated = requests
+        // A class's path is resolved against the files' names only, so editing a model's bytes does not resolve it again.
+        var modelPaths = modelFiles
+            .Select(static (content, _) => content.Path)
+            .Collect()
+            .Select(static (paths, _) => paths.OrderBy(p => p, StringComparer.Ordinal).ToImmutableEquatableArray())
+            .WithTrackingName(TrackingNames.ModelPaths);
+
+        // The code depends on the class and its own model's content, never on where the attribute sits nor on the other models.
+        var classModels = requests
             .Where(static request => request.Kind == RequestKind.Generate)
             .Select(static (request, _) => request.Key)
             .WithTrackingName(TrackingNames.Keys)
-            .Combine(modelFiles)
+            .Combine(modelPaths)
             .Combine(projectDirectory)
-            .Select(static (input, cancellationToken) => Generate(input.Left.Left, input.Left.Right, input.Right, cancellationToken))
+            .Select(static (input, _) => (Key: input.Left.Left, Path: ResolveModelPath(input.Left.Left.ModelPath, input.Right, input.Left.Right), Given: Given(input.Left.Right)))
+            .Combine(loadedModels)
+            .Select(static (input, _) => new ClassModel(input.Left.Key, input.Left.Path is { } path ? input.Right.First(m => m.Path == path) : null, input.Left.Given))
+            .WithTrackingName(TrackingNames.ClassModels);
+
+        var generated = classModels
+            .Select(static (classModel, cancellationToken) => Generate(classModel, cancellationToken))
             .WithTrackingName(TrackingNames.Generated);
 
         context.RegisterSourceOutput(
@@ -76,30 +93,34 @@ public sealed partial class SparseModelGenerator : IIncrementalGenerator
             }
         });
 
-        InitializeGpu(context, requests, modelFiles, projectDirectory);
+        InitializeGpu(context, requests, classModels);
     }
 
     internal static string HintName(ModelKey key) => key.MetadataName + ".Cpu.g.cs";
 
-    internal static string? ResolveModelPath(string modelPath, string? projectDirectory, ImmutableEquatableArray<ModelContent> files)
+    /// <summary>The model file that <paramref name="modelPath"/> names among <paramref name="files"/> (full paths), or null.</summary>
+    internal static string? ResolveModelPath(string modelPath, string? projectDirectory, ImmutableEquatableArray<string> files)
     {
         var normalized = modelPath.Replace('\\', '/');
         if (Path.IsPathRooted(normalized) || projectDirectory is not null)
         {
             var full = Normalize(Path.IsPathRooted(normalized) ? normalized : Path.Combine(projectDirectory!, normalized));
-            var exact = files.FirstOrDefault(f => Normalize(f.Path) == full)
-                ?? files.FirstOrDefault(f => string.Equals(Normalize(f.Path), full, StringComparison.OrdinalIgnoreCase));
+            var exact = files.FirstOrDefault(f => Normalize(f) == full)
+                ?? files.FirstOrDefault(f => string.Equals(Normalize(f), full, StringComparison.OrdinalIgnoreCase));
             if (exact is not null)
             {
-                return exact.Path;
+                return exact;
             }
         }
 
         // Without the project folder, a relative path matches the one model file that ends with it.
         var suffix = "/" + normalized.TrimStart('.', '/');
-        var candidates = files.Where(f => Normalize(f.Path).EndsWith(suffix, StringComparison.Ordinal)).ToArray();
-        return candidates.Length == 1 ? candidates[0].Path : null;
+        var candidates = files.Where(f => Normalize(f).EndsWith(suffix, StringComparison.Ordinal)).ToArray();
+        return candidates.Length == 1 ? candidates[0] : null;
     }
+
+    private static string Given(ImmutableEquatableArray<string> files) =>
+        files.Count == 0 ? "none" : string.Join(", ", files.Select(f => "'" + f + "'"));
 
     private static string Normalize(string path)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SparseGen.Generator.Emitting.Cpu;
 
 namespace SparseGen.Generator.Emitting;
 

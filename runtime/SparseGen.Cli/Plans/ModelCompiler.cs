@@ -6,6 +6,7 @@ using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SparseGen.Generator.Emitting;
+using SparseGen.Generator.Emitting.Cpu;
 using SparseGen.Generator.Planning;
 
 namespace SparseGen.Cli.Plans;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using SparseGen.Generator.Emitting;
+using SparseGen.Generator.Emitting.Cpu;
 using SparseGen.Generator.Planning;
 
 namespace SparseGen.Generator.Tests.Emitting;

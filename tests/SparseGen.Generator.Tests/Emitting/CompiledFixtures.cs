@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.IO;
 using SparseGen.Generator.Emitting;
+using SparseGen.Generator.Emitting.Cpu;
 using SparseGen.Generator.Planning;
 using SparseGen.Model;
 using SparseGen.Model.Graph;

@@ -1,4 +1,5 @@
 using SparseGen.Generator.Emitting;
+using SparseGen.Generator.Emitting.Cpu;
 using SparseGen.Generator.Planning;
 using SparseGen.Model;
 using SparseGen.Model.Passes;

@@ -1,6 +1,6 @@
 using System;
 using System.Globalization;
-using SparseGen.Generator.Emitting;
+using SparseGen.Generator.Emitting.Writing;
 
 namespace SparseGen.Generator.Tests.Emitting;
 

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using SparseGen.Generator.Emitting;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 using SparseGen.Model.Tests.Infrastructure;

@@ -5,13 +5,14 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SparseGen.Generator.Emitting;
+using SparseGen.Generator.Emitting.Cpu;
 using SparseGen.Generator.Planning;
+using SparseGen.Generator.Tests.Emitting;
 using SparseGen.Model;
 using SparseGen.Model.Evaluation;
 using SparseGen.Model.Graph;
 using SparseGen.Model.Passes;
 using SparseGen.Model.Tests.Infrastructure;
-using SparseGen.Generator.Tests.Emitting;
 
 namespace SparseGen.Generator.Tests.EndToEnd;
 

@@ -63,7 +63,7 @@ internal static class GpuCompiler
     };
 
     public static string Emit(ModelGraph graph, string ns, string modelFile, GpuVariant variant) =>
-        GpuEmitter.Emit(graph, new EmitTarget(ns, "Model", IsStatic: true, modelFile, "test"), OptionsFor(variant));
+        GpuEmitter.Emit(GpuPlanner.Plan(graph, OptionsFor(variant)), new EmitTarget(ns, "Model", IsStatic: true, modelFile, "test"));
 }
 
 /// <summary>Every <see cref="EmitterCases"/> model in every <see cref="GpuVariant"/>, compiled once into one assembly.</summary>

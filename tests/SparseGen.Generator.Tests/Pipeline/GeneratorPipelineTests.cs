@@ -5,6 +5,7 @@ using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SparseGen.Generator.Tests.Emitting;
+using SparseGen.Model.Tests.Conformance;
 using SparseGen.Model.Tests.Infrastructure;
 
 namespace SparseGen.Generator.Tests.Pipeline;
@@ -164,6 +165,47 @@ public sealed class GeneratorPipelineTests
         Assert.NotEqual(first.GeneratedTrees.Single().ToString(), second.GeneratedTrees.Single().ToString());
         Assert.Contains("depthwise", second.GeneratedTrees.Single().ToString(), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void Editing_one_model_loads_and_generates_only_the_classes_that_name_it()
+    {
+        using var harness = new GeneratorHarness();
+        harness.AddModel("models/mlp.onnx", Fixtures.Bytes(Fixtures.MlpMixPruned95));
+        harness.AddModel("models/mobile.onnx", Fixtures.Bytes(Fixtures.MobileNetishPruned70));
+        harness.AddSource("""
+            using SparseGen;
+            [SparseModel("models/mlp.onnx")] public static partial class First { }
+            [SparseModel("models/mlp.onnx")] public static partial class Second { }
+            [SparseModel("models/mobile.onnx")] public static partial class Mobile { }
+            """);
+        // With ILGPU and the GPU runtime referenced, so that the GPU code shares the loaded models too.
+        var compilation = (CSharpCompilation)harness.CreateCompilation().AddReferences(Gpu.GpuCompiler.References.Value);
+        var (driver, first, _) = harness.Run(compilation);
+        Assert.Single(first.Results[0].TrackedSteps[TrackingNames.LoadedModels], step => step.Outputs.Single().Value is Model.LoadedModel { Path: var path } && path.EndsWith("mlp.onnx", StringComparison.Ordinal));
+        driver = harness.ReplaceModel(driver, "models/mobile.onnx", OpCases.Get("Conv_3x3_pad1").Build());
+
+        var (_, second, output) = harness.Run(compilation, driver);
+
+        var steps = second.Results[0].TrackedSteps;
+        Assert.Equal(2, steps[TrackingNames.LoadedModels].Length);
+        Assert.Equal(IncrementalStepRunReason.Cached, Reason<Model.LoadedModel>(steps[TrackingNames.LoadedModels], m => m.Path.EndsWith("mlp.onnx", StringComparison.Ordinal)));
+        Assert.Equal(IncrementalStepRunReason.Modified, Reason<Model.LoadedModel>(steps[TrackingNames.LoadedModels], m => m.Path.EndsWith("mobile.onnx", StringComparison.Ordinal)));
+        foreach (var name in new[] { "First", "Second" })
+        {
+            Assert.True(Reason<Model.ClassModel>(steps[TrackingNames.ClassModels], c => c.Key.ClassName == name) is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached);
+            Assert.Equal(IncrementalStepRunReason.Cached, Reason<Model.GenerationResult>(steps[TrackingNames.Generated], r => r.Key.ClassName == name));
+            Assert.Equal(IncrementalStepRunReason.Cached, Reason<Model.GenerationResult>(steps[TrackingNames.GeneratedGpu], r => r.Key.ClassName == name));
+        }
+
+        Assert.Equal(IncrementalStepRunReason.Modified, Reason<Model.GenerationResult>(steps[TrackingNames.Generated], r => r.Key.ClassName == "Mobile"));
+        Assert.Equal(IncrementalStepRunReason.Modified, Reason<Model.GenerationResult>(steps[TrackingNames.GeneratedGpu], r => r.Key.ClassName == "Mobile"));
+        Assert.Equal(6, second.GeneratedTrees.Length);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    /// <summary>The run reason of the one output of <paramref name="steps"/> whose value matches.</summary>
+    private static IncrementalStepRunReason Reason<T>(System.Collections.Immutable.ImmutableArray<IncrementalGeneratorRunStep> steps, Func<T, bool> match) =>
+        steps.SelectMany(step => step.Outputs).Single(output => output.Value is T value && match(value)).Reason;
 
     [Fact]
     public void Pipeline_values_hold_no_symbols_syntax_or_compilations()

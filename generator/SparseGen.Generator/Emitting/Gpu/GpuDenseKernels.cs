@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SparseGen.Generator.Emitting.Cpu;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
@@ -17,18 +19,17 @@ internal static class GpuEmitter
     public const string KernelClassName = "SparseGenGpuKernels";
     public const string RunnerClassName = "GpuRunner";
 
-    public static string Emit(ModelGraph optimizedGraph, EmitTarget target) => Emit(optimizedGraph, target, GpuOptions.Default);
-
     /// <summary>The first op the GPU emitter has no kernel for, or null when it covers them all.</summary>
     public static Operation? FirstUnsupported(ModelGraph graph) => graph.Operations.FirstOrDefault(op => op is not (
         ConvOperation or DenseOperation or AddOperation or AddConstantOperation or ActivationOperation
         or BatchNormOperation or GlobalAveragePoolOperation or PoolOperation or SoftmaxOperation or ReshapeOperation));
 
-    internal static string Emit(ModelGraph graph, EmitTarget target, GpuOptions options)
+    /// <summary>The GPU code of <paramref name="plan"/>'s graph, as the plan decided it.</summary>
+    public static string Emit(GpuPlan plan, EmitTarget target)
     {
-        var plan = GpuPlanner.Plan(graph, options);
+        var graph = plan.Graph;
         var values = new GpuValues(graph, plan.Buffers);
-        var builder = new GpuKernelBuilder(options);
+        var builder = new GpuKernelBuilder(plan.Options);
         var titles = WriteLayers(graph, plan, values, builder);
 
         var writer = new SourceWriter();

@@ -1,3 +1,4 @@
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 

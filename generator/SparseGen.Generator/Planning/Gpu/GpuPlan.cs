@@ -17,16 +17,21 @@ internal enum GpuStrategy
 internal sealed class GpuPlan
 {
     public GpuPlan(
+        ModelGraph graph,
         IReadOnlyDictionary<Operation, GpuStrategy> strategies,
         IReadOnlyDictionary<Operation, PoolOperation> fusedPools,
         BufferPlan buffers,
         GpuOptions options)
     {
+        Graph = graph;
         Strategies = strategies;
         FusedPools = fusedPools;
         Buffers = buffers;
         Options = options;
     }
+
+    /// <summary>The optimised graph the plan is for, which the GPU emitter writes.</summary>
+    public ModelGraph Graph { get; }
 
     public IReadOnlyDictionary<Operation, GpuStrategy> Strategies { get; }
 

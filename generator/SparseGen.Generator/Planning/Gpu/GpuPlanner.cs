@@ -52,7 +52,7 @@ internal static class GpuPlanner
             }
         }
 
-        return new GpuPlan(strategies, fused, BufferPlanner.Plan(graph), options);
+        return new GpuPlan(graph, strategies, fused, BufferPlanner.Plan(graph), options);
     }
 
     /// <summary>The most nonzeros of one output channel (one row of the flattened weight).</summary>

@@ -1,9 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// Fully connected kernels, y[r, m] = act(b[m] + Σ W[m, k]·x[r, k]) over the nonzero W[m, k] only,
@@ -97,7 +98,7 @@ internal static class DenseKernelEmitter
                     }
 
                     writer.Statement(last
-                        ? output + " = " + ActivationCode.Apply(dense.Activation, "(s0 + s1) + (s2 + s3)", kernels) + ";"
+                        ? output + " = " + ActivationExpressions.Apply(dense.Activation, "(s0 + s1) + (s2 + s3)", kernels) + ";"
                         : string.Join(" ", Sums().Select(j => Carried(j) + " = s" + Literals.Int(j) + ";")));
                 },
                 usesPartialSums: true);
@@ -149,7 +150,7 @@ internal static class DenseKernelEmitter
             {
                 using (writer.Block(ConvKernelEmitter.Loop("m", "from", "to")))
                 {
-                    writer.Statement(output + " = " + ActivationCode.Apply(dense.Activation, hasBias ? Add + "(ref bias, m)" : "0f", layer.Kernels) + ";");
+                    writer.Statement(output + " = " + ActivationExpressions.Apply(dense.Activation, hasBias ? Add + "(ref bias, m)" : "0f", layer.Kernels) + ";");
                 }
 
                 return;
@@ -180,7 +181,7 @@ internal static class DenseKernelEmitter
                 }
 
                 writer.Statement("float sum = (s0 + s1) + (s2 + s3);");
-                writer.Statement(output + " = " + ActivationCode.Apply(dense.Activation, "sum", layer.Kernels) + ";");
+                writer.Statement(output + " = " + ActivationExpressions.Apply(dense.Activation, "sum", layer.Kernels) + ";");
             }
         });
     }

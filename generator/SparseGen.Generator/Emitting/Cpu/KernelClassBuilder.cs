@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// Collects the members of the generated kernel class (layer methods, tables, helpers) and the calls
@@ -70,12 +71,12 @@ internal sealed class KernelClassBuilder
     {
         Table(name + "Data", "float", values.Select(Literals.Float).ToList());
         _tables.Add(name);
-        Members.Line("private static readonly float[] s_" + name + " = " + LanesCode.Namespace + "AlignedArrays.Copy(" + name + "Data);");
+        Members.Line("private static readonly float[] s_" + name + " = " + RuntimeNames.Namespace + "AlignedArrays.Copy(" + name + "Data);");
         Members.Line();
         // The span is built here, from the aligned start. Through a runtime helper that returns a Span, .NET 10 with its
         // default dynamic PGO compiled the kernels that read such a table with MinOpts, 6× slower (DOTNET_JitDisasmSummary
         // shows it; DOTNET_TieredPGO=0 hides it). The package tests check every kernel's tier in a real app.
-        Members.Line($"private static global::System.ReadOnlySpan<float> {name} => new global::System.ReadOnlySpan<float>(s_{name}, {LanesCode.Namespace}AlignedArrays.AlignedStart(s_{name}), {Literals.Int(values.Count)});");
+        Members.Line($"private static global::System.ReadOnlySpan<float> {name} => new global::System.ReadOnlySpan<float>(s_{name}, {RuntimeNames.Namespace}AlignedArrays.AlignedStart(s_{name}), {Literals.Int(values.Count)});");
         Members.Line();
     }
 

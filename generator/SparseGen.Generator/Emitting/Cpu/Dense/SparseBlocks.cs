@@ -3,7 +3,7 @@ using System.Linq;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// A fully connected layer's weights in blocks of up to 16 outputs (<see cref="OutputBlocks"/>: lane l of block b is output

@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using SparseGen.Generator.Emitting.Writing;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// Writes one layer as one or more kernel methods: pieces are packed in order into methods that stay
@@ -41,7 +42,7 @@ internal sealed class LayerMethods
     /// <param name="locals">Statements at the start of every method (spans over the arena).</param>
     /// <param name="rowLoop">A loop header around the pieces in every method, or null.</param>
     /// <param name="rowLocals">Statements at the start of the row loop's body.</param>
-    /// <param name="lanes">Whether the methods are generic over SIMD lanes (<see cref="LanesCode"/>).</param>
+    /// <param name="lanes">Whether the methods are generic over SIMD lanes (<see cref="RuntimeNames"/>).</param>
     /// <param name="inParts">Whether the layer's tasks become parts that run side by side with intra-op threads; if not, they run in order.</param>
     public LayerMethods(
         KernelClassBuilder kernels,
@@ -181,7 +182,7 @@ internal sealed class LayerMethods
             members.Line(line);
         }
 
-        var typeParameters = _lanes ? LanesCode.TypeParameters : "";
+        var typeParameters = _lanes ? RuntimeNames.TypeParameters : "";
         var calls = Enumerable.Range(0, _methods.Count)
             .Select(index => MethodName(index) + typeParameters + "(arena);")
             .ToList();
@@ -194,7 +195,7 @@ internal sealed class LayerMethods
             members.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
             // Run's call covers every output: the range's defaults.
             var range = _ranged[index] is { } ranges ? ", int from = " + Literals.Int(ranges[0].From) + ", int to = " + Literals.Int(ranges[ranges.Count - 1].To) : "";
-            members.Line($"private static void {methodName}{typeParameters}(global::System.Span<float> arena{range}){(_lanes ? LanesCode.Constraints : "")}");
+            members.Line($"private static void {methodName}{typeParameters}(global::System.Span<float> arena{range}){(_lanes ? RuntimeNames.Constraints : "")}");
             using (members.Block())
             {
                 foreach (var local in _locals)
@@ -239,7 +240,7 @@ internal sealed class LayerMethods
     private void WriteThreadedCalls(IReadOnlyList<string> calls)
     {
         var items = new List<IReadOnlyList<string>>();
-        var typeParameters = _lanes ? LanesCode.TypeParameters : "";
+        var typeParameters = _lanes ? RuntimeNames.TypeParameters : "";
         string? rangedCall = null;
         for (var index = 0; index < _methods.Count; index++)
         {

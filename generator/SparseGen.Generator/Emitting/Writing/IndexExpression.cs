@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Writing;
 
 /// <summary>Index expressions such as <c>oy * 28 + ox - 29</c>: unit coefficients and zero terms left out.</summary>
 internal static class IndexExpression

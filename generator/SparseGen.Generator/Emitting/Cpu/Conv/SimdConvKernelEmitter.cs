@@ -1,10 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// Convolutions with output pixels in SIMD lanes. The input is first copied into zero-bordered phase
@@ -272,7 +273,7 @@ internal static class SimdConvKernelEmitter
             {
                 var (top0, top1, bottom0, bottom1) = ("a" + Literals.Int(4 * pair), "a" + Literals.Int((4 * pair) + 1), "a" + Literals.Int((4 * pair) + 2), "a" + Literals.Int((4 * pair) + 3));
                 var pooled = "p" + Literals.Int(pair);
-                writer.Statement("V " + pooled + " = " + LanesCode.Kernel("PoolWindows") + "(" + top0 + ", " + top1 + ", " + bottom0 + ", " + bottom1 + ", " + (relu ? "true" : "false") + ");");
+                writer.Statement("V " + pooled + " = " + RuntimeNames.Kernel("PoolWindows") + "(" + top0 + ", " + top1 + ", " + bottom0 + ", " + bottom1 + ", " + (relu ? "true" : "false") + ");");
 
                 var row = (pair == 0 ? "q" : "(q + " + Literals.Int(pair) + ")") + " * " + Literals.Int(target.RowStride) + " + (column >> 1)";
                 if (planes is not null)
@@ -290,7 +291,7 @@ internal static class SimdConvKernelEmitter
 
                 using (writer.Block("else"))
                 {
-                    writer.Statement(LanesCode.LaneKernels + "StoreFirst(" + pooled + ", ref output, " + at + ", limit - " + at + ");");
+                    writer.Statement(RuntimeNames.LaneKernels + "StoreFirst(" + pooled + ", ref output, " + at + ", limit - " + at + ");");
                 }
             }
         });
@@ -479,19 +480,19 @@ internal static class SimdConvKernelEmitter
             writer.Line("// Zero-bordered " + (g.Phases == 1 ? "copy" : Literals.Int(g.Phases) + " phase planes per channel") + " of the input, "
                 + Literals.Int(g.PhaseHeight) + "×" + Literals.Int(g.PhaseWidth) + (g.Phases == 1 ? "" : " each") + commentTail
                 + (copied == allPhases ? "" : "; only the phases the taps read"));
-            writer.Statement(LanesCode.LaneKernels + "PadInput(x, arena.Slice(" + Literals.Int(planes) + ", " + Literals.Int(g.SimdPlanes) + "), " + string.Join(", ", new[]
+            writer.Statement(RuntimeNames.LaneKernels + "PadInput(x, arena.Slice(" + Literals.Int(planes) + ", " + Literals.Int(g.SimdPlanes) + "), " + string.Join(", ", new[]
             {
                 g.InputChannels, g.InputHeight, g.InputWidth, g.PadTop, g.PadLeft, g.StrideH, g.StrideW, g.PhaseHeight, g.PhaseWidth, copied,
             }.Select(Literals.Int)) + ");");
         });
 
     private static string StoreRows(ConvGeometry g, string offset, bool relu, string limit) =>
-        LanesCode.Kernel("StoreRows") + "(ref wide, y, " + offset + ", " + Literals.Int(g.OutputHeight) + ", " + Literals.Int(g.OutputWidth) + ", "
+        RuntimeNames.Kernel("StoreRows") + "(ref wide, y, " + offset + ", " + Literals.Int(g.OutputHeight) + ", " + Literals.Int(g.OutputWidth) + ", "
         + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ", " + limit + ");";
 
     /// <summary>The wide plane through Relu and a fused 2×2 max pool into the pool's output.</summary>
     private static string StorePooledRows(ConvGeometry g, SimdConvShape shape, string offset, bool relu, string limit) =>
-        LanesCode.Kernel("StorePooledRows") + "(ref wide, " + Literals.Int(shape.CoveredLength + PooledReadSlack) + ", y, " + offset + ", " + Literals.Int(g.OutputHeight / 2) + ", "
+        RuntimeNames.Kernel("StorePooledRows") + "(ref wide, " + Literals.Int(shape.CoveredLength + PooledReadSlack) + ", y, " + offset + ", " + Literals.Int(g.OutputHeight / 2) + ", "
         + Literals.Int(g.OutputWidth / 2) + ", " + Literals.Int(g.PhaseWidth) + ", " + (relu ? "true" : "false") + ", " + limit + ");";
 
     private static int PooledPlane(ConvGeometry g) => (g.OutputHeight / 2) * (g.OutputWidth / 2);

@@ -1,8 +1,9 @@
 using System.Linq;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// Fully connected layers whose weights were pruned in blocks of 16 outputs (<see cref="SparseBlocks"/>): per piece of

@@ -1,8 +1,9 @@
 using System.Collections.Generic;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>What a kernel emitter needs to know about the layer it writes.</summary>
 internal sealed class LayerContext

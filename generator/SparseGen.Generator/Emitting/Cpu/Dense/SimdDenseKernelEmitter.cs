@@ -1,9 +1,10 @@
 using System;
 using System.Linq;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// Fully connected layers with outputs in SIMD lanes: the weights, zeros included, are a static table
@@ -113,7 +114,7 @@ internal static class SimdDenseKernelEmitter
                     writer.Statements(names.Select((a, k) => "lanes.Store(" + a + ", ref wide, p" + Lane(k) + ");").ToArray());
                 }
 
-                writer.Statement(LanesCode.Kernel("StoreRows") + "(ref wide, y, " + IndexExpression.Of(0, (outFeatures, "r")) + ", 1, " + Literals.Int(outFeatures) + ", "
+                writer.Statement(RuntimeNames.Kernel("StoreRows") + "(ref wide, y, " + IndexExpression.Of(0, (outFeatures, "r")) + ", 1, " + Literals.Int(outFeatures) + ", "
                     + Literals.Int(padded) + ", " + (relu ? "true" : "false") + ", y.Length);");
             }
         }));

@@ -1,9 +1,10 @@
 using System.Collections.Generic;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Analysis;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>What the generated code says about one op: its header comment, its remarks line, its LayerInfo.</summary>
 internal sealed class LayerSummary

@@ -1,7 +1,8 @@
 using System.Collections.Generic;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// What <c>RunGroup</c> is made of when the model has a batch section: <c>Run</c>'s statements before it and after it,
@@ -19,7 +20,7 @@ internal sealed record BatchGroupCode(
 /// The generated code of PredictBatch: <c>RunGroup</c> (a group of samples, the fully connected tail in lanes when the
 /// model has one), its helpers, and the job that spreads groups over the thread pool.
 /// </summary>
-internal static class BatchRunCode
+internal static class BatchRunEmitter
 {
     private const string RunGroupSignature = "(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int first, int count, ";
 
@@ -31,12 +32,12 @@ internal static class BatchRunCode
     public static void WriteRunGroup(SourceWriter writer, KernelClassBuilder kernels, BatchGroupCode? batch)
     {
         writer.Line("/// <summary>This thread's PredictBatch job, made on its first call; its workers run <c>RunGroup</c> with their own arenas.</summary>");
-        writer.Line("internal static " + LanesCode.Namespace + "BatchJob BatchJob() => t_batchJob ??= new " + LanesCode.Namespace + "BatchJob(s_runGroup);");
+        writer.Line("internal static " + RuntimeNames.Namespace + "BatchJob BatchJob() => t_batchJob ??= new " + RuntimeNames.Namespace + "BatchJob(s_runGroup);");
         writer.Line();
         writer.Line("[global::System.ThreadStatic]");
-        writer.Line("private static " + LanesCode.Namespace + "BatchJob? t_batchJob;");
+        writer.Line("private static " + RuntimeNames.Namespace + "BatchJob? t_batchJob;");
         writer.Line();
-        writer.Line("private static readonly " + LanesCode.Namespace + "SampleGroupRunner s_runGroup = (inputs, outputs, first, count) => RunGroup(inputs, outputs, first, count, ArenaArray());");
+        writer.Line("private static readonly " + RuntimeNames.Namespace + "SampleGroupRunner s_runGroup = (inputs, outputs, first, count) => RunGroup(inputs, outputs, first, count, ArenaArray());");
         writer.Line();
         if (batch is null)
         {
@@ -58,7 +59,7 @@ internal static class BatchRunCode
         }
 
         writer.Line("/// <summary>Samples PredictBatch gives one worker at a time: the fully connected tail runs with them in SIMD lanes.</summary>");
-        writer.Line("internal const int MaxGroup = " + LanesCode.Namespace + "BatchLanes.MaxGroup;");
+        writer.Line("internal const int MaxGroup = " + RuntimeNames.Namespace + "BatchLanes.MaxGroup;");
         writer.Line();
         writer.Line("/// <summary>Floats of the fully connected tail's values for a group, value f of sample s at f · " + Literals.Int(BatchSection.MaxGroup) + " + s.</summary>");
         writer.Line("internal const int GroupArenaLength = " + Literals.Int(batch.GroupArenaLength) + ";");
@@ -75,7 +76,7 @@ internal static class BatchRunCode
             "RunGroup<{0}>(inputs, outputs, first, count, Arena(arenaArray), group);");
         writer.Line();
         writer.Line("/// <summary>Each sample alone up to the fully connected tail, the tail once for the group with the samples in lanes, each sample alone after it.</summary>");
-        writer.Line("private static void RunGroup" + LanesCode.TypeParameters + RunGroupSignature + "global::System.Span<float> arena, global::System.Span<float> group)" + LanesCode.Constraints);
+        writer.Line("private static void RunGroup" + RuntimeNames.TypeParameters + RunGroupSignature + "global::System.Span<float> arena, global::System.Span<float> group)" + RuntimeNames.Constraints);
         using (writer.Block())
         {
             writer.Line("TLanes lanes = default;");
@@ -87,14 +88,14 @@ internal static class BatchRunCode
                 {
                     writer.Line(line);
                 }
-                writer.Line(LanesCode.Namespace + "BatchLanes.ToLanes(arena.Slice(" + Literals.Int(batch.Input.Offset) + ", " + Literals.Int(batch.Input.Length) + "), group, " + Literals.Int(batch.Input.GroupOffset) + ", sample);");
+                writer.Line(RuntimeNames.Namespace + "BatchLanes.ToLanes(arena.Slice(" + Literals.Int(batch.Input.Offset) + ", " + Literals.Int(batch.Input.Length) + "), group, " + Literals.Int(batch.Input.GroupOffset) + ", sample);");
             }
 
             writer.Line();
             writer.Line("// Lanes past the last sample read zeros, not what an earlier group left there.");
             using (writer.Block("for (int sample = count; sample < chunks * lanes.Count; sample++)"))
             {
-                writer.Line(LanesCode.Namespace + "BatchLanes.ClearLane(group, " + Literals.Int(batch.Input.GroupOffset) + ", " + Literals.Int(batch.Input.Length) + ", sample);");
+                writer.Line(RuntimeNames.Namespace + "BatchLanes.ClearLane(group, " + Literals.Int(batch.Input.GroupOffset) + ", " + Literals.Int(batch.Input.Length) + ", sample);");
             }
 
             writer.Line();
@@ -107,7 +108,7 @@ internal static class BatchRunCode
             using (writer.Block("for (int sample = 0; sample < count; sample++)"))
             {
                 writer.Line("var output = outputs.Slice((first + sample) * OutputLength, OutputLength);");
-                writer.Line(LanesCode.Namespace + "BatchLanes.FromLanes(group, " + Literals.Int(batch.Output.GroupOffset) + ", sample, arena.Slice(" + Literals.Int(batch.Output.Offset) + ", " + Literals.Int(batch.Output.Length) + "));");
+                writer.Line(RuntimeNames.Namespace + "BatchLanes.FromLanes(group, " + Literals.Int(batch.Output.GroupOffset) + ", sample, arena.Slice(" + Literals.Int(batch.Output.Offset) + ", " + Literals.Int(batch.Output.Length) + "));");
                 foreach (var line in batch.Tail)
                 {
                     writer.Line(line);

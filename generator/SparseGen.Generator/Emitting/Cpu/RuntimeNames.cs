@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using SparseGen.Generator.Planning;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// How generated code names the SIMD layer it runs on, which lives in SparseGen.Runtime (<c>SparseGen.Kernels</c>):
@@ -9,7 +9,7 @@ namespace SparseGen.Generator.Emitting;
 /// inlines to single instructions; <c>Run</c> picks the widest width the CPU accelerates once per call, and the JIT
 /// compiles only that instantiation. The scalar struct (one lane) runs the same kernels on any CPU.
 /// </summary>
-internal static class LanesCode
+internal static class RuntimeNames
 {
     /// <summary>The namespace of the runtime's kernels, as generated code writes it.</summary>
     public const string Namespace = "global::SparseGen.Kernels.";

@@ -1,11 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Analysis;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// Writes the CPU implementation of a model: the public API on the user's partial class, and a
@@ -398,7 +399,7 @@ internal static class CpuEmitter
         var expected = batch is null ? perSample : "(long)" + batch + " * " + perSample;
         using (writer.Block("if (" + parameter + ".Length != " + expected + ")"))
         {
-            writer.Line("throw new global::System.ArgumentException(" + LanesCode.Namespace + "SpanLengths.Message(" + Literals.String(parameter) + ", "
+            writer.Line("throw new global::System.ArgumentException(" + RuntimeNames.Namespace + "SpanLengths.Message(" + Literals.String(parameter) + ", "
                 + parameter + ".Length, " + (batch ?? "1") + ", " + perSample + ", " + Literals.String(shape) + "), nameof(" + parameter + "));");
         }
 
@@ -418,10 +419,10 @@ internal static class CpuEmitter
             writer.Line("private static float[]? t_arena;");
             writer.Line();
             writer.Line("/// <summary>This thread's arena array, made on its first call: pinned, the arena from its first 64-byte boundary.</summary>");
-            writer.Line("internal static float[] ArenaArray() => t_arena ??= " + LanesCode.Namespace + "AlignedArrays.New(ArenaLength);");
+            writer.Line("internal static float[] ArenaArray() => t_arena ??= " + RuntimeNames.Namespace + "AlignedArrays.New(ArenaLength);");
             writer.Line();
             writer.Line("/// <summary>The arena in <paramref name=\"array\"/> (<see cref=\"ArenaArray\"/>).</summary>");
-            writer.Line("internal static global::System.Span<float> Arena(float[] array) => new global::System.Span<float>(array, " + LanesCode.Namespace + "AlignedArrays.AlignedStart(array), ArenaLength);");
+            writer.Line("internal static global::System.Span<float> Arena(float[] array) => new global::System.Span<float>(array, " + RuntimeNames.Namespace + "AlignedArrays.AlignedStart(array), ArenaLength);");
             writer.Line();
             writer.Line("/// <summary>This thread's arena.</summary>");
             writer.Line("internal static global::System.Span<float> Arena() => Arena(ArenaArray());");
@@ -437,7 +438,7 @@ internal static class CpuEmitter
                     "Run<{0}>(input, output, arena);");
                 writer.Line();
                 writer.Line("/// <summary>Runs every layer on one sample, the SIMD kernels at the width of <typeparamref name=\"TLanes\"/>.</summary>");
-                writer.Line("private static void Run" + LanesCode.TypeParameters + "(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena)" + LanesCode.Constraints);
+                writer.Line("private static void Run" + RuntimeNames.TypeParameters + "(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> arena)" + RuntimeNames.Constraints);
             }
             else
             {
@@ -454,9 +455,9 @@ internal static class CpuEmitter
             }
 
             writer.Line();
-            IntraOpCode.WriteThreadScratch(writer, plan.Scratch.ThreadScratchLength);
-            IntraOpCode.WriteRunThreaded(writer, kernels);
-            BatchRunCode.WriteRunGroup(writer, kernels, batch);
+            IntraOpEmitter.WriteThreadScratch(writer, plan.Scratch.ThreadScratchLength);
+            IntraOpEmitter.WriteRunThreaded(writer, kernels);
+            BatchRunEmitter.WriteRunGroup(writer, kernels, batch);
             writer.Line();
             writer.Lines(kernels.Members.ToString().TrimEnd('\n'));
         }
@@ -477,7 +478,7 @@ internal static class CpuEmitter
                 writer.Line(prologue);
             }
 
-            var paths = LanesCode.Paths(widths).ToList();
+            var paths = RuntimeNames.Paths(widths).ToList();
             for (var index = 0; index < paths.Count; index++)
             {
                 var (lanes, vector) = paths[index];
@@ -495,7 +496,7 @@ internal static class CpuEmitter
 
             using (writer.Block())
             {
-                writer.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, call, "float, " + LanesCode.ScalarLanes));
+                writer.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, call, "float, " + RuntimeNames.ScalarLanes));
             }
         }
     }

@@ -1,10 +1,11 @@
 using System;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>The C# of an activation, with the same float semantics as <see cref="Activation.Apply"/>.</summary>
-internal static class ActivationCode
+internal static class ActivationExpressions
 {
     /// <summary>
     /// <paramref name="value"/> passed through <paramref name="activation"/>; <paramref name="kernels"/>
@@ -17,11 +18,11 @@ internal static class ActivationCode
             case ActivationKind.None:
                 return value;
             case ActivationKind.Relu:
-                return LanesCode.Scalar + "Relu(" + value + ")";
+                return RuntimeNames.Scalar + "Relu(" + value + ")";
             case ActivationKind.Clip:
-                return LanesCode.Scalar + "Clip(" + value + ", " + Literals.Float(activation.Min) + ", " + Literals.Float(activation.Max) + ")";
+                return RuntimeNames.Scalar + "Clip(" + value + ", " + Literals.Float(activation.Min) + ", " + Literals.Float(activation.Max) + ")";
             case ActivationKind.Sigmoid:
-                return LanesCode.Scalar + "Sigmoid(" + value + ")";
+                return RuntimeNames.Scalar + "Sigmoid(" + value + ")";
             case ActivationKind.Tanh:
                 return "global::System.MathF.Tanh(" + value + ")";
             default:

@@ -1,10 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// PredictBatch's fully connected tail (<see cref="BatchSection"/>) with the samples of a group in SIMD lanes:
@@ -51,7 +52,7 @@ internal static class BatchLanesEmitter
                     throw new InvalidOperationException($"{op.OpType} '{op.Name}' cannot run in batch lanes");
             }
 
-            calls.Add(name + LanesCode.TypeParameters + "(group, chunks);");
+            calls.Add(name + RuntimeNames.TypeParameters + "(group, chunks);");
         }
 
         return (layout, calls);
@@ -78,7 +79,7 @@ internal static class BatchLanesEmitter
         var members = kernels.Members;
         members.Line("/// <summary>" + Literals.Xml(summary) + "</summary>");
         members.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        members.Line("private static void " + name + LanesCode.TypeParameters + "(global::System.Span<float> group, int chunks)" + LanesCode.Constraints);
+        members.Line("private static void " + name + RuntimeNames.TypeParameters + "(global::System.Span<float> group, int chunks)" + RuntimeNames.Constraints);
         using (members.Block())
         {
             members.Statement("TLanes lanes = default;");
@@ -285,7 +286,7 @@ internal static class BatchLanesEmitter
 
         using (writer.Block(ConvKernelEmitter.Loop("i", 0, count)))
         {
-            writer.Statement("values[i] = " + ActivationCode.Apply(activation, "values[i]", kernels) + ";");
+            writer.Statement("values[i] = " + ActivationExpressions.Apply(activation, "values[i]", kernels) + ";");
         }
     }
 

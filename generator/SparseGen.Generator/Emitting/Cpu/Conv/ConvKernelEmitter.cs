@@ -1,8 +1,9 @@
 using System.Collections.Generic;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// Convolution kernels. Each nonzero weight (output channel m, input channel c, tap kh, kw) adds

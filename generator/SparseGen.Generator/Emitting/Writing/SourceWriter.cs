@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using System.Text;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Writing;
 
 /// <summary>
 /// Writes C# source line by line with four-space indentation and LF line ends, whatever the machine,

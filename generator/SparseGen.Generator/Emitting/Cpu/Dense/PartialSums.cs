@@ -1,6 +1,7 @@
 using System;
+using SparseGen.Generator.Emitting.Writing;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// The summation order the fully connected kernels in lanes share (compressed rows in PredictBatch, sparse blocks per

@@ -1,7 +1,8 @@
 using System;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>Kernels that touch each element once: Add, AddConstant, activations, BatchNorm, GlobalAveragePool.</summary>
 internal static class ElementwiseKernelEmitter
@@ -22,7 +23,7 @@ internal static class ElementwiseKernelEmitter
 
             using (writer.Block(ConvKernelEmitter.Loop("i", 0, length)))
             {
-                writer.Statement(span + "[i] = " + ActivationCode.Apply(activation, span + "[i]", kernels) + ";");
+                writer.Statement(span + "[i] = " + ActivationExpressions.Apply(activation, span + "[i]", kernels) + ";");
             }
         });
 
@@ -30,7 +31,7 @@ internal static class ElementwiseKernelEmitter
     private static bool HasLanes(Activation activation) => activation.Kind is ActivationKind.Relu or ActivationKind.Clip;
 
     private static string ActivateLanesCall(Activation activation, string source, string target) =>
-        LanesCode.Kernel("ActivateLanes") + "(" + source + ", " + target + ", " + (activation.Kind == ActivationKind.Relu ? "true, 0f, 0f" : "false, " + Literals.Float(activation.Min) + ", " + Literals.Float(activation.Max)) + ");";
+        RuntimeNames.Kernel("ActivateLanes") + "(" + source + ", " + target + ", " + (activation.Kind == ActivationKind.Relu ? "true, 0f, 0f" : "false, " + Literals.Float(activation.Min) + ", " + Literals.Float(activation.Max)) + ");";
 
     public static void EmitAdd(LayerContext layer, AddOperation add)
     {
@@ -48,7 +49,7 @@ internal static class ElementwiseKernelEmitter
         {
             using (writer.Block(ConvKernelEmitter.Loop("i", 0, layer.LengthOf(add.Output))))
             {
-                writer.Statement("y[i] = " + ActivationCode.Apply(add.Activation, "left[i] + right[i]", layer.Kernels) + ";");
+                writer.Statement("y[i] = " + ActivationExpressions.Apply(add.Activation, "left[i] + right[i]", layer.Kernels) + ";");
             }
         }));
         methods.Finish();
@@ -84,7 +85,7 @@ internal static class ElementwiseKernelEmitter
 
             using (writer.Block("for (; i < " + Literals.Int(length) + "; i++)"))
             {
-                writer.Statement("y[i] = " + ActivationCode.Apply(add.Activation, "left[i] + right[i]", layer.Kernels) + ";");
+                writer.Statement("y[i] = " + ActivationExpressions.Apply(add.Activation, "left[i] + right[i]", layer.Kernels) + ";");
             }
         }));
         methods.Finish();
@@ -121,7 +122,7 @@ internal static class ElementwiseKernelEmitter
         {
             using (writer.Block(ConvKernelEmitter.Loop("i", 0, layer.LengthOf(activation.Output))))
             {
-                writer.Statement("y[i] = " + ActivationCode.Apply(activation.Activation, "x[i]", layer.Kernels) + ";");
+                writer.Statement("y[i] = " + ActivationExpressions.Apply(activation.Activation, "x[i]", layer.Kernels) + ";");
             }
         }));
         methods.Finish();
@@ -144,7 +145,7 @@ internal static class ElementwiseKernelEmitter
             var start = c * perChannel;
             methods.Add(CodePiece.Write(writer => writer.Statement(perChannel == 1
                 ? "y[" + Literals.Int(start) + "] = (x[" + Literals.Int(start) + "] - " + mean + ") * " + factor + " + " + bias + ";"
-                : LanesCode.Kernel("NormalizeLanes") + "(x.Slice(" + Literals.Int(start) + ", " + Literals.Int(perChannel) + "), y.Slice(" + Literals.Int(start) + ", "
+                : RuntimeNames.Kernel("NormalizeLanes") + "(x.Slice(" + Literals.Int(start) + ", " + Literals.Int(perChannel) + "), y.Slice(" + Literals.Int(start) + ", "
                     + Literals.Int(perChannel) + "), " + mean + ", " + factor + ", " + bias + ");")));
         }
 
@@ -160,7 +161,7 @@ internal static class ElementwiseKernelEmitter
         {
             using (writer.Block(ConvKernelEmitter.Loop("c", 0, shape[0])))
             {
-                writer.Statement("y[c] = (float)(" + LanesCode.Scalar + "SumInDouble(x.Slice(" + IndexExpression.Of(0, (plane, "c")) + ", " + Literals.Int(plane) + ")) / " + Literals.Int(plane) + ");");
+                writer.Statement("y[c] = (float)(" + RuntimeNames.Scalar + "SumInDouble(x.Slice(" + IndexExpression.Of(0, (plane, "c")) + ", " + Literals.Int(plane) + ")) / " + Literals.Int(plane) + ");");
             }
         }));
         methods.Finish();

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Writing;
 
 /// <summary>C# literals and comment text in the invariant culture.</summary>
 internal static class Literals

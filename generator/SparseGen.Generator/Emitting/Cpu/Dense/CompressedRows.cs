@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// A fully connected layer's nonzero weights in compressed rows: those of output m are

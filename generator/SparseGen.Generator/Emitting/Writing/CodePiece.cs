@@ -1,6 +1,6 @@
 using System;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Writing;
 
 /// <summary>
 /// A run of statements that may go into any method of its layer, in order: the emitter cuts a layer

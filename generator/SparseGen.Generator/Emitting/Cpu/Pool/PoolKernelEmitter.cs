@@ -1,10 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// MaxPool and AveragePool with the reference evaluator's window rules: padding never wins a max; an
@@ -24,7 +25,7 @@ internal static class PoolKernelEmitter
         {
             var lanes = layer.LaneMethods(new[] { layer.SpanLocal("x", pool.Input), layer.SpanLocal("y", pool.Output) });
             lanes.Add(CodePiece.Write(writer => writer.Statement(
-                LanesCode.Kernel("MaxPool2x2") + "(x, y, " + Literals.Int(channels) + ", " + Literals.Int(height) + ", " + Literals.Int(width) + ");")));
+                RuntimeNames.Kernel("MaxPool2x2") + "(x, y, " + Literals.Int(channels) + ", " + Literals.Int(height) + ", " + Literals.Int(width) + ");")));
             lanes.Finish();
             return;
         }
@@ -173,7 +174,7 @@ internal static class PoolKernelEmitter
                     writer.Statement("float max = plane[" + IndexExpression.Of(offsets[0], (1, "corner")) + "];");
                     foreach (var offset in offsets.Skip(1))
                     {
-                        writer.Statement("max = " + LanesCode.Scalar + "MaxStep(max, plane[" + IndexExpression.Of(offset, (1, "corner")) + "]);");
+                        writer.Statement("max = " + RuntimeNames.Scalar + "MaxStep(max, plane[" + IndexExpression.Of(offset, (1, "corner")) + "]);");
                     }
 
                     writer.Statement(target + " = max;");
@@ -243,7 +244,7 @@ internal static class PoolKernelEmitter
             {
                 using (writer.Block(ConvKernelEmitter.Loop("oy", rows.Start, rows.End)))
                 {
-                    writer.Statement(LanesCode.LaneKernels + "CopyRow(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref target, " + IndexExpression.Of(columns.Start - inside.Start, (width, "oy")) + "), ref outputPlane["
+                    writer.Statement(RuntimeNames.LaneKernels + "CopyRow(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref target, " + IndexExpression.Of(columns.Start - inside.Start, (width, "oy")) + "), ref outputPlane["
                         + IndexExpression.Of(columns.Start, (outWidth, "oy")) + "], " + Literals.Int(columns.End - columns.Start) + ");");
                 }
             }
@@ -259,7 +260,7 @@ internal static class PoolKernelEmitter
             foreach (var offset in offsets.Skip(1))
             {
                 writer.Statement(isMax
-                    ? "value = " + LanesCode.Scalar + "MaxStep(value, " + scalarTap(offset) + ");"
+                    ? "value = " + RuntimeNames.Scalar + "MaxStep(value, " + scalarTap(offset) + ");"
                     : "value += " + scalarTap(offset) + ";");
             }
 

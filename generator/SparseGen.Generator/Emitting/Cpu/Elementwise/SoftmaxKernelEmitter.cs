@@ -1,6 +1,7 @@
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Model.Graph;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// Softmax over one axis (opset 13 on) or over every axis from it on (below 13), the maximum

@@ -1,13 +1,14 @@
 using System.Linq;
+using SparseGen.Generator.Emitting.Writing;
 using SparseGen.Generator.Planning;
 
-namespace SparseGen.Generator.Emitting;
+namespace SparseGen.Generator.Emitting.Cpu;
 
 /// <summary>
 /// The generated code of Predict with intra-op threads: the per-thread scratch that layer parts running side by side
 /// keep to themselves, <c>RunThreaded</c>, the (layer, part) switch, and the team of thread-pool helpers.
 /// </summary>
-internal static class IntraOpCode
+internal static class IntraOpEmitter
 {
     public static void WriteThreadScratch(SourceWriter writer, int threadScratchLength)
     {
@@ -23,7 +24,7 @@ internal static class IntraOpCode
         writer.Line("private static float[]? t_scratch;");
         writer.Line();
         writer.Line("/// <summary>The start of this thread's scratch, made on its first call: pinned, on a 64-byte boundary like the arena.</summary>");
-        writer.Line("private static ref float ThreadScratch() => ref " + LanesCode.Namespace + "AlignedArrays.AlignedReference(t_scratch ??= " + LanesCode.Namespace + "AlignedArrays.New(ThreadScratchLength));");
+        writer.Line("private static ref float ThreadScratch() => ref " + RuntimeNames.Namespace + "AlignedArrays.AlignedReference(t_scratch ??= " + RuntimeNames.Namespace + "AlignedArrays.New(ThreadScratchLength));");
 
         writer.Line();
     }
@@ -44,8 +45,8 @@ internal static class IntraOpCode
             return;
         }
 
-        var generic = kernels.UsesLanes ? LanesCode.TypeParameters : "";
-        var constraints = kernels.UsesLanes ? LanesCode.Constraints : "";
+        var generic = kernels.UsesLanes ? RuntimeNames.TypeParameters : "";
+        var constraints = kernels.UsesLanes ? RuntimeNames.Constraints : "";
         if (kernels.UsesLanes)
         {
             writer.Line("/// <summary>Runs every layer on one sample with the widest SIMD this CPU accelerates, the parts of the larger layers on up to <paramref name=\"threads\"/> threads.</summary>");
@@ -58,7 +59,7 @@ internal static class IntraOpCode
         using (writer.Block())
         {
             writer.Line("global::System.Span<float> arena = Arena(arenaArray);");
-            writer.Line("var team = t_team ??= new " + LanesCode.Namespace + "IntraOpTeam(s_runTask);");
+            writer.Line("var team = t_team ??= new " + RuntimeNames.Namespace + "IntraOpTeam(s_runTask);");
             writer.Line("team.Begin(arenaArray, threads);");
             writer.Line("try");
             using (writer.Block())
@@ -126,9 +127,9 @@ internal static class IntraOpCode
         writer.Line();
         writer.Line("/// <summary>This thread's team of Predict's intra-op threads, made on its first threaded call.</summary>");
         writer.Line("[global::System.ThreadStatic]");
-        writer.Line("private static " + LanesCode.Namespace + "IntraOpTeam? t_team;");
+        writer.Line("private static " + RuntimeNames.Namespace + "IntraOpTeam? t_team;");
         writer.Line();
-        writer.Line("private static readonly " + LanesCode.Namespace + "LayerPartRunner s_runTask = RunTask;");
+        writer.Line("private static readonly " + RuntimeNames.Namespace + "LayerPartRunner s_runTask = RunTask;");
         writer.Line();
     }
 }
