@@ -50,117 +50,126 @@ internal sealed class ScratchPlan
     /// <summary>Places every layer's scratch of <paramref name="plan"/>'s graph after its values.</summary>
     public static ScratchPlan Build(KernelPlan plan, PlanesHandoffs handoffs)
     {
-        var graph = plan.Graph;
-        var arenaLength = plan.Buffers.ArenaLength;
-        var threadLength = 0;
-        var readEnd = 0;
-        var planes = new Dictionary<Operation, int>(ReferenceComparer.Instance);
+        var placer = new Placer(plan, handoffs);
         var layers = new Dictionary<Operation, LayerScratch>(ReferenceComparer.Instance);
-
-        int Arena(int length)
+        foreach (var op in plan.Graph.Operations)
         {
-            var offset = BufferPlan.Align(arenaLength);
-            arenaLength = offset + length;
-            return offset;
-        }
-
-        ScratchRange Own(Operation op, int length)
-        {
-            if (!plan.RunsInParts(op))
-            {
-                return new ScratchRange(false, Arena(length), length);
-            }
-
-            var offset = BufferPlan.Align(threadLength);
-            threadLength = offset + length;
-            return new ScratchRange(true, offset, length);
-        }
-
-        // A reading convolution's planes are placed when first used: by the convolution that fills them, or by itself.
-        int PlanesOf(ConvOperation conv)
-        {
-            if (!planes.TryGetValue(conv, out var offset))
-            {
-                offset = Arena(PlanesHandoffs.InputPlanes(plan, conv)!.SimdPlanes);
-                planes[conv] = offset;
-            }
-
-            return offset;
-        }
-
-        foreach (var op in graph.Operations)
-        {
-            LayerScratch? scratch = null;
-            switch (op)
-            {
-                case ConvOperation conv when plan.StrategyOf(conv) is LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled:
-                {
-                    var pool = plan.FusedPoolOf(conv);
-                    var g = SimdConvLayout.Geometry(conv, graph.ShapeOf(conv.Input), graph.ShapeOf(conv.Output), pool);
-                    var shape = SimdConvShape.Of(g);
-                    var input = SimdConvLayout.ReadsInPlace(g, conv) ? plan.Buffers.OffsetOf(conv.Input) : PlanesOf(conv);
-                    // Realigned taps read one aligned vector past their run.
-                    readEnd = Math.Max(readEnd, input + SimdConvLayout.MaxTapOffset(conv, g) + shape.CoveredLength + SimdConvLayout.WidestLanes);
-                    var pooledTiles = plan.StrategyOf(conv) == LayerStrategy.SimdTable && pool is not null && SimdConvLayout.PoolsInRegisters(g);
-                    var own = pooledTiles ? (ScratchRange?)null : Own(conv, shape.CoveredLength + (pool is null ? 0 : SimdConvLayout.PooledReadSlack));
-                    var reader = plan.StrategyOf(conv) == LayerStrategy.SimdTable ? handoffs.ReaderOf(conv) : null;
-                    scratch = new LayerScratch(SimdConvLayout.ReadsInPlace(g, conv) ? null : input, own, reader is null ? null : PlanesOf(reader));
-                    break;
-                }
-
-                case ConvOperation conv when plan.StrategyOf(conv) is LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks:
-                {
-                    var g = SimdChannelsLayout.Geometry(conv, graph.ShapeOf(conv.Input), graph.ShapeOf(conv.Output));
-                    var pooled = plan.FusedPoolOf(conv) is not null;
-                    var length = SimdChannelsLayout.ScratchLength(SimdChannelsShape.Of(conv, g, pooled), pooled, plan.StoresChannelsLast(conv));
-                    var input = PlanesOf(conv);
-                    scratch = new LayerScratch(input, length > 0 ? Own(conv, length) : null, null);
-                    break;
-                }
-
-                case DenseOperation dense when plan.StrategyOf(dense) == LayerStrategy.DenseSimd:
-                {
-                    // One row at a time: the wide row is the arena's, whatever the parts.
-                    var length = SimdDenseLayout.PaddedOutputs(dense.OutputFeatures);
-                    scratch = new LayerScratch(null, new ScratchRange(false, Arena(length), length), null);
-                    break;
-                }
-
-                case DenseOperation dense when plan.StrategyOf(dense) == LayerStrategy.SparseBlocks:
-                {
-                    var length = plan.BlocksOf(dense).Slots.Count;
-                    scratch = new LayerScratch(null, new ScratchRange(false, Arena(length), length), null);
-                    break;
-                }
-
-                case DenseOperation dense when plan.StrategyOf(dense) == LayerStrategy.Unrolled && CarriesPartialSums(dense, plan.Options):
-                {
-                    // Four partial sums a row carried from one method to the next.
-                    var rows = ShapeInference.ElementCount(graph.ShapeOf(dense.Output)) / dense.OutputFeatures;
-                    scratch = new LayerScratch(null, Own(dense, 4 * rows), null);
-                    break;
-                }
-
-                case PoolOperation pool when !plan.IsFusedAway(pool):
-                {
-                    var layout = PoolLayout.Of(pool, graph.ShapeOf(pool.Input), graph.ShapeOf(pool.Output));
-                    if (!layout.IsMaxPool2x2 && !layout.GeneralLoop && layout.InLanes)
-                    {
-                        scratch = new LayerScratch(null, layout.ScratchLength > 0 ? Own(pool, layout.ScratchLength) : null, null);
-                        readEnd = Math.Max(readEnd, plan.Buffers.OffsetOf(pool.Input) + ShapeInference.ElementCount(graph.ShapeOf(pool.Input)) + layout.ReadSlack);
-                    }
-
-                    break;
-                }
-            }
-
-            if (scratch is not null)
+            if (placer.Place(op) is { } scratch)
             {
                 layers[op] = scratch;
             }
         }
 
-        return new ScratchPlan(layers, arenaLength, readEnd, threadLength);
+        return new ScratchPlan(layers, placer.ArenaLength, placer.ReadEnd, placer.ThreadLength);
+    }
+
+    /// <summary>Places ranges one after another: in the arena after the values, in the per-thread scratch, and the read slack.</summary>
+    private sealed class Placer
+    {
+        private readonly KernelPlan _plan;
+        private readonly PlanesHandoffs _handoffs;
+        private readonly Dictionary<Operation, int> _planes = new(ReferenceComparer.Instance);
+
+        public Placer(KernelPlan plan, PlanesHandoffs handoffs)
+        {
+            _plan = plan;
+            _handoffs = handoffs;
+            ArenaLength = plan.Buffers.ArenaLength;
+        }
+
+        public int ArenaLength { get; private set; }
+
+        public int ThreadLength { get; private set; }
+
+        /// <summary>How far past the arena's start SIMD loads may read.</summary>
+        public int ReadEnd { get; private set; }
+
+        private ModelGraph Graph => _plan.Graph;
+
+        /// <summary>The scratch of <paramref name="op"/>'s kernel, placed now; null where it keeps none.</summary>
+        public LayerScratch? Place(Operation op) => op switch
+        {
+            ConvOperation conv when _plan.StrategyOf(conv) is LayerStrategy.SimdTable or LayerStrategy.SimdUnrolled => SimdConv(conv),
+            ConvOperation conv when _plan.StrategyOf(conv) is LayerStrategy.SimdChannels or LayerStrategy.SimdChannelBlocks => SimdChannels(conv),
+            // One row at a time: the wide row is the arena's, whatever the parts.
+            DenseOperation dense when _plan.StrategyOf(dense) == LayerStrategy.DenseSimd => InArena(SimdDenseLayout.PaddedOutputs(dense.OutputFeatures)),
+            DenseOperation dense when _plan.StrategyOf(dense) == LayerStrategy.SparseBlocks => InArena(_plan.BlocksOf(dense).Slots.Count),
+            // Four partial sums a row carried from one method to the next.
+            DenseOperation dense when _plan.StrategyOf(dense) == LayerStrategy.Unrolled && CarriesPartialSums(dense, _plan.Options) =>
+                new LayerScratch(null, Own(dense, 4 * (ShapeInference.ElementCount(Graph.ShapeOf(dense.Output)) / dense.OutputFeatures)), null),
+            PoolOperation pool when !_plan.IsFusedAway(pool) => Pool(pool),
+            _ => null,
+        };
+
+        private LayerScratch SimdConv(ConvOperation conv)
+        {
+            var pool = _plan.FusedPoolOf(conv);
+            var g = SimdConvLayout.Geometry(conv, Graph.ShapeOf(conv.Input), Graph.ShapeOf(conv.Output), pool);
+            var shape = SimdConvShape.Of(g);
+            var input = SimdConvLayout.ReadsInPlace(g, conv) ? _plan.Buffers.OffsetOf(conv.Input) : PlanesOf(conv);
+            // Realigned taps read one aligned vector past their run.
+            ReadEnd = Math.Max(ReadEnd, input + SimdConvLayout.MaxTapOffset(conv, g) + shape.CoveredLength + SimdConvLayout.WidestLanes);
+            var pooledTiles = _plan.StrategyOf(conv) == LayerStrategy.SimdTable && pool is not null && SimdConvLayout.PoolsInRegisters(g);
+            var own = pooledTiles ? (ScratchRange?)null : Own(conv, shape.CoveredLength + (pool is null ? 0 : SimdConvLayout.PooledReadSlack));
+            var reader = _plan.StrategyOf(conv) == LayerStrategy.SimdTable ? _handoffs.ReaderOf(conv) : null;
+            return new LayerScratch(SimdConvLayout.ReadsInPlace(g, conv) ? null : input, own, reader is null ? null : PlanesOf(reader));
+        }
+
+        private LayerScratch SimdChannels(ConvOperation conv)
+        {
+            var g = SimdChannelsLayout.Geometry(conv, Graph.ShapeOf(conv.Input), Graph.ShapeOf(conv.Output));
+            var pooled = _plan.FusedPoolOf(conv) is not null;
+            var length = SimdChannelsLayout.ScratchLength(SimdChannelsShape.Of(conv, g, pooled), pooled, _plan.StoresChannelsLast(conv));
+            var input = PlanesOf(conv);
+            return new LayerScratch(input, length > 0 ? Own(conv, length) : null, null);
+        }
+
+        private LayerScratch? Pool(PoolOperation pool)
+        {
+            var layout = PoolLayout.Of(pool, Graph.ShapeOf(pool.Input), Graph.ShapeOf(pool.Output));
+            if (layout.IsMaxPool2x2 || layout.GeneralLoop || !layout.InLanes)
+            {
+                return null;
+            }
+
+            var scratch = new LayerScratch(null, layout.ScratchLength > 0 ? Own(pool, layout.ScratchLength) : null, null);
+            ReadEnd = Math.Max(ReadEnd, _plan.Buffers.OffsetOf(pool.Input) + ShapeInference.ElementCount(Graph.ShapeOf(pool.Input)) + layout.ReadSlack);
+            return scratch;
+        }
+
+        private LayerScratch InArena(int length) => new(null, new ScratchRange(false, Arena(length), length), null);
+
+        private int Arena(int length)
+        {
+            var offset = BufferPlan.Align(ArenaLength);
+            ArenaLength = offset + length;
+            return offset;
+        }
+
+        /// <summary>The layer's own range: in the arena, or in each thread's scratch where its parts run side by side.</summary>
+        private ScratchRange Own(Operation op, int length)
+        {
+            if (!_plan.RunsInParts(op))
+            {
+                return new ScratchRange(false, Arena(length), length);
+            }
+
+            var offset = BufferPlan.Align(ThreadLength);
+            ThreadLength = offset + length;
+            return new ScratchRange(true, offset, length);
+        }
+
+        /// <summary>A reading convolution's planes, placed when first used: by the convolution that fills them, or by itself.</summary>
+        private int PlanesOf(ConvOperation conv)
+        {
+            if (!_planes.TryGetValue(conv, out var offset))
+            {
+                offset = Arena(PlanesHandoffs.InputPlanes(_plan, conv)!.SimdPlanes);
+                _planes[conv] = offset;
+            }
+
+            return offset;
+        }
     }
 
     /// <summary>

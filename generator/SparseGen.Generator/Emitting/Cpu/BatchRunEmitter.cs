@@ -41,23 +41,33 @@ internal static class BatchRunEmitter
         writer.Line();
         if (batch is null)
         {
-            writer.Line("/// <summary>Samples PredictBatch gives one worker at a time: one (the model has no fully connected tail to run in lanes).</summary>");
-            writer.Line("internal const int MaxGroup = 1;");
-            writer.Line();
-            writer.Line("/// <summary>Runs samples <paramref name=\"first\"/> to <paramref name=\"first\"/> + <paramref name=\"count\"/> - 1, one after another.</summary>");
-            writer.Line("internal static void RunGroup" + RunGroupSignature + "float[] arenaArray)");
-            using (writer.Block())
-            {
-                writer.Line("global::System.Span<float> arena = Arena(arenaArray);");
-                using (writer.Block("for (int sample = first; sample < first + count; sample++)"))
-                {
-                    writer.Line("Run(inputs.Slice(sample * InputLength, InputLength), outputs.Slice(sample * OutputLength, OutputLength), arena);");
-                }
-            }
-
-            return;
+            WriteRunGroupOneByOne(writer);
         }
+        else
+        {
+            WriteRunGroupInLanes(writer, kernels, batch);
+        }
+    }
 
+    private static void WriteRunGroupOneByOne(SourceWriter writer)
+    {
+        writer.Line("/// <summary>Samples PredictBatch gives one worker at a time: one (the model has no fully connected tail to run in lanes).</summary>");
+        writer.Line("internal const int MaxGroup = 1;");
+        writer.Line();
+        writer.Line("/// <summary>Runs samples <paramref name=\"first\"/> to <paramref name=\"first\"/> + <paramref name=\"count\"/> - 1, one after another.</summary>");
+        writer.Line("internal static void RunGroup" + RunGroupSignature + "float[] arenaArray)");
+        using (writer.Block())
+        {
+            writer.Line("global::System.Span<float> arena = Arena(arenaArray);");
+            using (writer.Block("for (int sample = first; sample < first + count; sample++)"))
+            {
+                writer.Line("Run(inputs.Slice(sample * InputLength, InputLength), outputs.Slice(sample * OutputLength, OutputLength), arena);");
+            }
+        }
+    }
+
+    private static void WriteRunGroupInLanes(SourceWriter writer, KernelClassBuilder kernels, BatchGroupCode batch)
+    {
         writer.Line("/// <summary>Samples PredictBatch gives one worker at a time: the fully connected tail runs with them in SIMD lanes.</summary>");
         writer.Line("internal const int MaxGroup = " + RuntimeNames.Namespace + "BatchLanes.MaxGroup;");
         writer.Line();
@@ -79,42 +89,47 @@ internal static class BatchRunEmitter
         writer.Line("private static void RunGroup" + RuntimeNames.TypeParameters + RunGroupSignature + "global::System.Span<float> arena, global::System.Span<float> group)" + RuntimeNames.Constraints);
         using (writer.Block())
         {
-            writer.Line("TLanes lanes = default;");
-            writer.Line("int chunks = (count + lanes.Count - 1) / lanes.Count;");
-            using (writer.Block("for (int sample = 0; sample < count; sample++)"))
-            {
-                writer.Line("var input = inputs.Slice((first + sample) * InputLength, InputLength);");
-                foreach (var line in batch.Head)
-                {
-                    writer.Line(line);
-                }
-                writer.Line(RuntimeNames.Namespace + "BatchLanes.ToLanes(arena.Slice(" + Literals.Int(batch.Input.Offset) + ", " + Literals.Int(batch.Input.Length) + "), group, " + Literals.Int(batch.Input.GroupOffset) + ", sample);");
-            }
+            WriteRunGroupBody(writer, batch);
+        }
+    }
 
-            writer.Line();
-            writer.Line("// Lanes past the last sample read zeros, not what an earlier group left there.");
-            using (writer.Block("for (int sample = count; sample < chunks * lanes.Count; sample++)"))
+    private static void WriteRunGroupBody(SourceWriter writer, BatchGroupCode batch)
+    {
+        writer.Line("TLanes lanes = default;");
+        writer.Line("int chunks = (count + lanes.Count - 1) / lanes.Count;");
+        using (writer.Block("for (int sample = 0; sample < count; sample++)"))
+        {
+            writer.Line("var input = inputs.Slice((first + sample) * InputLength, InputLength);");
+            foreach (var line in batch.Head)
             {
-                writer.Line(RuntimeNames.Namespace + "BatchLanes.ClearLane(group, " + Literals.Int(batch.Input.GroupOffset) + ", " + Literals.Int(batch.Input.Length) + ", sample);");
+                writer.Line(line);
             }
+            writer.Line(RuntimeNames.Namespace + "BatchLanes.ToLanes(arena.Slice(" + Literals.Int(batch.Input.Offset) + ", " + Literals.Int(batch.Input.Length) + "), group, " + Literals.Int(batch.Input.GroupOffset) + ", sample);");
 
-            writer.Line();
-            foreach (var call in batch.Calls)
-            {
-                writer.Line(call);
-            }
-
-            writer.Line();
-            using (writer.Block("for (int sample = 0; sample < count; sample++)"))
-            {
-                writer.Line("var output = outputs.Slice((first + sample) * OutputLength, OutputLength);");
-                writer.Line(RuntimeNames.Namespace + "BatchLanes.FromLanes(group, " + Literals.Int(batch.Output.GroupOffset) + ", sample, arena.Slice(" + Literals.Int(batch.Output.Offset) + ", " + Literals.Int(batch.Output.Length) + "));");
-                foreach (var line in batch.Tail)
-                {
-                    writer.Line(line);
-                }
-            }
         }
 
+        writer.Line();
+        writer.Line("// Lanes past the last sample read zeros, not what an earlier group left there.");
+        using (writer.Block("for (int sample = count; sample < chunks * lanes.Count; sample++)"))
+        {
+            writer.Line(RuntimeNames.Namespace + "BatchLanes.ClearLane(group, " + Literals.Int(batch.Input.GroupOffset) + ", " + Literals.Int(batch.Input.Length) + ", sample);");
+        }
+
+        writer.Line();
+        foreach (var call in batch.Calls)
+        {
+            writer.Line(call);
+        }
+
+        writer.Line();
+        using (writer.Block("for (int sample = 0; sample < count; sample++)"))
+        {
+            writer.Line("var output = outputs.Slice((first + sample) * OutputLength, OutputLength);");
+            writer.Line(RuntimeNames.Namespace + "BatchLanes.FromLanes(group, " + Literals.Int(batch.Output.GroupOffset) + ", sample, arena.Slice(" + Literals.Int(batch.Output.Offset) + ", " + Literals.Int(batch.Output.Length) + "));");
+            foreach (var line in batch.Tail)
+            {
+                writer.Line(line);
+            }
+        }
     }
 }

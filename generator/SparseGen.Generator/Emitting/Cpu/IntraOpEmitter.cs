@@ -75,6 +75,20 @@ internal static class IntraOpEmitter
         }
 
         writer.Line();
+        WriteRunTask(writer, kernels, generic, constraints);
+        writer.Line();
+        writer.Line("/// <summary>This thread's team of Predict's intra-op threads, made on its first threaded call.</summary>");
+        writer.Line("[global::System.ThreadStatic]");
+        writer.Line("private static " + RuntimeNames.Namespace + "IntraOpTeam? t_team;");
+        writer.Line();
+        writer.Line("private static readonly " + RuntimeNames.Namespace + "LayerPartRunner s_runTask = RunTask;");
+        writer.Line();
+    }
+
+    /// <summary><c>RunTask</c>: part <c>task</c> of parallel layer <c>layer</c>, a ranged call or the part's own calls.</summary>
+    private static void WriteRunTask(SourceWriter writer, KernelClassBuilder kernels, string generic, string constraints)
+    {
+        var layers = kernels.ParallelLayers;
         if (kernels.UsesLanes)
         {
             writer.Line("/// <summary>Runs part <paramref name=\"task\"/> of parallel layer <paramref name=\"layer\"/> at the widest SIMD this CPU accelerates.</summary>");
@@ -124,12 +138,5 @@ internal static class IntraOpEmitter
             writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(task));");
         }
 
-        writer.Line();
-        writer.Line("/// <summary>This thread's team of Predict's intra-op threads, made on its first threaded call.</summary>");
-        writer.Line("[global::System.ThreadStatic]");
-        writer.Line("private static " + RuntimeNames.Namespace + "IntraOpTeam? t_team;");
-        writer.Line();
-        writer.Line("private static readonly " + RuntimeNames.Namespace + "LayerPartRunner s_runTask = RunTask;");
-        writer.Line();
     }
 }

@@ -28,25 +28,78 @@ internal static class SimdChannelsConvKernelEmitter
         var g = SimdChannelsLayout.Geometry(conv, layer.ShapeOf(conv.Input), layer.ShapeOf(conv.Output));
         var pool = layer.Plan.FusedPoolOf(conv);
         var shape = SimdChannelsShape.Of(conv, g, pooled: pool is not null);
-        var kernels = layer.Kernels;
-        var planes = layer.Scratch.Planes!.Value;
-        // Stored channels last, a tile's vectors go straight to the output: only a pooled tile's top row waits in scratch.
-        var channelsLast = layer.Plan.StoresChannelsLast(conv);
-        var scratch = layer.Scratch.Own is null ? null : layer.OwnScratch;
         var channelStride = g.Phases * g.PhaseHeight * g.PhaseWidth;
-        var windows = shape.Windows;
-        var windowOffsets = windows.Select(k => g.SimdOffset(new ConvTap(0f, 0, 0, k, 0, 0, 0, 0, 0))).ToList();
-
-        var inputs = conv.InputChannelsPerGroup;
         // As channel blocks, the lanes hold the channels of OutputBlocks' partition (slots); otherwise channel m is lane m.
         var outputBlocks = layer.Plan.StrategyOf(conv) == LayerStrategy.SimdChannelBlocks ? layer.Plan.BlocksOf(conv) : null;
-        var slots = outputBlocks?.Slots;
         var (table, offsets, starts) = outputBlocks is not null
             ? LiveVectors(conv, outputBlocks, g, channelStride)
-            : (AllVectors(conv, windows), (int[]?)null, (int[]?)null);
-        var lanesTotal = slots?.Count ?? conv.OutputChannels;
-        var bias = new float[(lanesTotal + Block - 1) / Block * Block];
-        for (var lane = 0; lane < lanesTotal && conv.Bias is not null; lane++)
+            : (AllVectors(conv, shape.Windows), (int[]?)null, (int[]?)null);
+        var kernel = new Kernel(
+            conv,
+            pool,
+            g,
+            shape,
+            channelStride,
+            shape.Windows.Select(k => g.SimdOffset(new ConvTap(0f, 0, 0, k, 0, 0, 0, 0, 0))).ToList(),
+            outputBlocks?.Slots,
+            HasWeights: table.Length > 0,
+            LiveVectorsOnly: offsets is not null,
+            // Stored channels last, a tile's vectors go straight to the output: only a pooled tile's top row waits in scratch.
+            ChannelsLast: layer.Plan.StoresChannelsLast(conv),
+            Relu: conv.Activation.Kind == ActivationKind.Relu);
+        DeclareTables(layer, kernel, table, offsets, starts);
+
+        var planes = layer.Scratch.Planes!.Value;
+        // Fed by the convolution before, the kernel never reads its input value itself: no copy, no x.
+        var copiesInput = !layer.Plan.Handoffs.IsFed(conv);
+        var methods = layer.LaneMethods((copiesInput ? new[] { layer.SpanLocal("x", conv.Input) } : Array.Empty<string>()).Concat(new[]
+        {
+            layer.SpanLocal("y", pool?.Output ?? conv.Output),
+            "ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");",
+        }).ToList());
+
+        if (copiesInput)
+        {
+            methods.Add(SimdConvKernelEmitter.PadInputPiece(g, planes, ""));
+        }
+
+        // With intra-op threads each 16-channel block is a part, and the blocks run side by side.
+        var scratch = layer.Scratch.Own is null ? null : layer.OwnScratch;
+        methods.AddRangedTasks(layer.Plan.PartsOf(conv), CodePiece.Write(writer =>
+        {
+            WriteLayoutComment(writer, kernel, copiesInput);
+            using var scope = writer.Block();
+            WriteLocals(writer, layer, kernel, scratch);
+            using (writer.Block("for (int m = from; m < to; m += lanes.Count)"))
+            {
+                WriteBlockStart(writer, kernel);
+                if (pool is null)
+                {
+                    WriteRows(writer, kernel);
+                }
+                else
+                {
+                    WritePooledRows(writer, kernel);
+                }
+            }
+        }));
+
+        if (conv.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
+        {
+            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(layer.Kernels, conv.Activation, "y", layer.LengthOf(conv.Output), inLanes: true));
+        }
+
+        methods.Finish();
+    }
+
+    /// <summary>The weight, offset, start, channel and bias tables of the layer.</summary>
+    private static void DeclareTables(LayerContext layer, Kernel kernel, float[] table, int[]? offsets, int[]? starts)
+    {
+        var kernels = layer.Kernels;
+        var conv = kernel.Conv;
+        var slots = kernel.Slots;
+        var bias = new float[(kernel.LanesTotal + Block - 1) / Block * Block];
+        for (var lane = 0; lane < kernel.LanesTotal && conv.Bias is not null; lane++)
         {
             var channel = slots is null ? lane : slots[lane];
             bias[lane] = channel >= 0 ? conv.Bias[channel] : 0f;
@@ -63,170 +116,160 @@ internal static class SimdChannelsConvKernelEmitter
             kernels.FloatTable(layer.TableName("Weights"), table);
         }
 
-        if (slots is not null && !channelsLast)
+        if (slots is not null && !kernel.ChannelsLast)
         {
             kernels.IntTable(layer.TableName("Channels"), slots.ToArray());
         }
 
         kernels.FloatTable(layer.TableName("Bias"), bias);
-        var relu = conv.Activation.Kind == ActivationKind.Relu;
-        // Fed by the convolution before, the kernel never reads its input value itself: no copy, no x.
-        var copiesInput = !layer.Plan.Handoffs.IsFed(conv);
-        var methods = layer.LaneMethods((copiesInput ? new[] { layer.SpanLocal("x", conv.Input) } : Array.Empty<string>()).Concat(new[]
-        {
-            layer.SpanLocal("y", pool?.Output ?? conv.Output),
-            "ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(planes) + ");",
-        }).ToList());
-
-        if (copiesInput)
-        {
-            methods.Add(SimdConvKernelEmitter.PadInputPiece(g, planes, ""));
-        }
-
-        // With intra-op threads each 16-channel block is a part, and the blocks run side by side.
-        methods.AddRangedTasks(layer.Plan.PartsOf(conv), CodePiece.Write(writer =>
-        {
-            var stride = inputs * windows.Count * Block;
-            var layout = offsets is null
-                ? "weights[((block · " + Literals.Int(inputs) + " + c) · " + Literals.Int(windows.Count) + " + kernel position) · 16 + channel in block]"
-                : "the live vectors of block b are weights[(starts[b] .. starts[b + 1]) · 16 + lane], each reading the input at offsets[vector]; lane l of block b is channel channels[16 · b + l]";
-            writer.Line("// " + layout + "; tiles of "
-                + Literals.Int(shape.Pixels) + " pixels of a row, " + Literals.Int(shape.Tiles) + " a row" + (pool is null ? "" : "; rows in pairs for the 2×2 max pool")
-                + (copiesInput ? "" : "; the input planes filled by the convolution before, pooled rows written in place"));
-            using var scope = writer.Block();
-            writer.Statement("TLanes lanes = default;");
-            if (table.Length > 0)
-            {
-                writer.Statement("ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Weights") + ");");
-                if (offsets is not null)
-                {
-                    writer.Statement("ref int offsets = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Offsets") + ");");
-                    writer.Statement("ref int starts = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Starts") + ");");
-                }
-            }
-
-            writer.Statement("ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Bias") + ");");
-            if (scratch is not null)
-            {
-                writer.Statement("ref float scratch = ref " + scratch + ";");
-            }
-
-            writer.Statement("ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);");
-            if (slots is not null && !channelsLast)
-            {
-                writer.Statement("ref int channelOf = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Channels") + ");");
-            }
-
-            using (writer.Block("for (int m = from; m < to; m += lanes.Count)"))
-            {
-                writer.Statement("V b = lanes.Load(ref bias, m);");
-                if (!channelsLast)
-                {
-                    writer.Statement("int channels = global::System.Math.Min(lanes.Count, to - m);");
-                }
-
-                if (table.Length > 0 && offsets is null)
-                {
-                    writer.Statement("int block = (m >> 4) * " + Literals.Int(stride) + " + (m & 15);");
-                }
-                else if (table.Length > 0)
-                {
-                    writer.Statement("int first = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, m >> 4);");
-                    writer.Statement("int vectors = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, (m >> 4) + 1) - first;");
-                    writer.Statement("ref float blockWeights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, first * " + Literals.Int(Block) + " + (m & 15));");
-                    writer.Statement("ref int blockOffsets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref offsets, first);");
-                }
-
-                if (pool is null)
-                {
-                    using (writer.Block("for (int oy = 0; oy < " + Literals.Int(g.OutputHeight) + "; oy++)"))
-                    using (writer.Block("for (int tile = 0; tile < " + Literals.Int(shape.Tiles) + "; tile++)"))
-                    {
-                        WriteTileStart(writer, g, shape);
-                        WriteTile(writer, shape, inputs, table.Length > 0, offsets is not null, windows.Count, windowOffsets, channelStride, g.PhaseWidth);
-                        if (channelsLast)
-                        {
-                            writer.Line("// pixel oy · " + Literals.Int(g.OutputWidth) + " + ox + i, channels m … at y[pixel · " + Literals.Int(lanesTotal) + " + m]");
-                            writer.Statement("int pixel = oy * " + Literals.Int(g.OutputWidth) + " + ox;");
-                            writer.Statements(Accumulators(shape).Select((a, i) => "lanes.Store(" + (relu ? "lanes.Relu(" + a + ")" : a) + ", ref output, " + ChannelsLastIndex(i, lanesTotal) + ");").ToArray());
-                        }
-                        else
-                        {
-                            writer.Statements(Accumulators(shape).Select((a, i) => "lanes.Store(" + (relu ? "lanes.Relu(" + a + ")" : a) + ", ref scratch, " + Vector(i) + ");").ToArray());
-                            WriteScatter(writer, shape.Pixels, g.OutputPlane, "oy * " + Literals.Int(g.OutputWidth) + " + ox", slots is not null);
-                        }
-                    }
-                }
-                else
-                {
-                    var pooledWidth = g.OutputWidth / 2;
-                    var pooledPlane = (g.OutputHeight / 2) * pooledWidth;
-                    var pairs = shape.Pixels / 2;
-                    using (writer.Block("for (int py = 0; py < " + Literals.Int(g.OutputHeight / 2) + "; py++)"))
-                    using (writer.Block("for (int tile = 0; tile < " + Literals.Int(shape.Tiles) + "; tile++)"))
-                    {
-                        WriteTileStart(writer, g, shape);
-                        var pooledPixel = "py * " + Literals.Int(pooledWidth) + " + (ox >> 1)";
-                        if (offsets is not null && table.Length > 0)
-                        {
-                            using (writer.Block("if (lanes.HasThirtyTwoRegisters)"))
-                            {
-                                WritePooledRowPairTile(writer, shape, g.PhaseWidth, relu, channelsLast ? (pooledPixel, lanesTotal) : null);
-                            }
-
-                            using (writer.Block("else"))
-                            {
-                                WriteRowByRow();
-                            }
-                        }
-                        else
-                        {
-                            WriteRowByRow();
-                        }
-
-                        if (!channelsLast)
-                        {
-                            WriteScatter(writer, pairs, pooledPlane, pooledPixel, slots is not null);
-                        }
-
-                        void WriteRowByRow()
-                        {
-                            using (writer.Block("for (int oy = 2 * py; oy < 2 * py + 2; oy++)"))
-                            {
-                                WriteTile(writer, shape, inputs, table.Length > 0, offsets is not null, windows.Count, windowOffsets, channelStride, g.PhaseWidth);
-                                var activated = Accumulators(shape).Select(a => relu ? "lanes.Relu(" + a + ")" : a).ToList();
-                                writer.Line("// The window's top row keeps max(top-left, top-right); the bottom row adds bottom-left, then bottom-right: the reference's order.");
-                                using (writer.Block("if (oy == 2 * py)"))
-                                {
-                                    writer.Statements(Enumerable.Range(0, pairs).Select(j =>
-                                        "lanes.Store(lanes.MaxOf(" + activated[2 * j] + ", " + activated[(2 * j) + 1] + "), ref scratch, " + Vector(channelsLast ? j : pairs + j) + ");").ToArray());
-                                }
-
-                                using (writer.Block("else"))
-                                {
-                                    if (channelsLast)
-                                    {
-                                        writer.Statement("int pixel = " + pooledPixel + ";");
-                                    }
-
-                                    writer.Statements(Enumerable.Range(0, pairs).Select(j =>
-                                        "lanes.Store(lanes.MaxOf(lanes.MaxOf(lanes.Load(ref scratch, " + Vector(channelsLast ? j : pairs + j) + "), " + activated[2 * j] + "), " + activated[(2 * j) + 1] + "), "
-                                        + (channelsLast ? "ref output, " + ChannelsLastIndex(j, lanesTotal) : "ref scratch, " + Vector(j)) + ");").ToArray());
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }));
-
-        if (conv.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
-        {
-            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(kernels, conv.Activation, "y", layer.LengthOf(conv.Output), inLanes: true));
-        }
-
-        methods.Finish();
     }
+
+    private static void WriteLayoutComment(SourceWriter writer, Kernel kernel, bool copiesInput)
+    {
+        var layout = !kernel.LiveVectorsOnly
+            ? "weights[((block · " + Literals.Int(kernel.Inputs) + " + c) · " + Literals.Int(kernel.Positions) + " + kernel position) · 16 + channel in block]"
+            : "the live vectors of block b are weights[(starts[b] .. starts[b + 1]) · 16 + lane], each reading the input at offsets[vector]; lane l of block b is channel channels[16 · b + l]";
+        writer.Line("// " + layout + "; tiles of "
+            + Literals.Int(kernel.Shape.Pixels) + " pixels of a row, " + Literals.Int(kernel.Shape.Tiles) + " a row" + (kernel.Pool is null ? "" : "; rows in pairs for the 2×2 max pool")
+            + (copiesInput ? "" : "; the input planes filled by the convolution before, pooled rows written in place"));
+    }
+
+    private static void WriteLocals(SourceWriter writer, LayerContext layer, Kernel kernel, string? scratch)
+    {
+        writer.Statement("TLanes lanes = default;");
+        if (kernel.HasWeights)
+        {
+            writer.Statement("ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Weights") + ");");
+            if (kernel.LiveVectorsOnly)
+            {
+                writer.Statement("ref int offsets = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Offsets") + ");");
+                writer.Statement("ref int starts = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Starts") + ");");
+            }
+        }
+
+        writer.Statement("ref float bias = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Bias") + ");");
+        if (scratch is not null)
+        {
+            writer.Statement("ref float scratch = ref " + scratch + ";");
+        }
+
+        writer.Statement("ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);");
+        if (kernel.Slots is not null && !kernel.ChannelsLast)
+        {
+            writer.Statement("ref int channelOf = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(" + layer.TableName("Channels") + ");");
+        }
+    }
+
+    /// <summary>The start of a block of output channels m …: its bias vector, and where its weights start.</summary>
+    private static void WriteBlockStart(SourceWriter writer, Kernel kernel)
+    {
+        writer.Statement("V b = lanes.Load(ref bias, m);");
+        if (!kernel.ChannelsLast)
+        {
+            writer.Statement("int channels = global::System.Math.Min(lanes.Count, to - m);");
+        }
+
+        if (kernel.HasWeights && !kernel.LiveVectorsOnly)
+        {
+            writer.Statement("int block = (m >> 4) * " + Literals.Int(kernel.Inputs * kernel.Positions * Block) + " + (m & 15);");
+        }
+        else if (kernel.HasWeights)
+        {
+            writer.Statement("int first = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, m >> 4);");
+            writer.Statement("int vectors = global::System.Runtime.CompilerServices.Unsafe.Add(ref starts, (m >> 4) + 1) - first;");
+            writer.Statement("ref float blockWeights = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, first * " + Literals.Int(Block) + " + (m & 15));");
+            writer.Statement("ref int blockOffsets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref offsets, first);");
+        }
+    }
+
+    /// <summary>Every output row in tiles, each tile stored channels last or scattered into the channel planes.</summary>
+    private static void WriteRows(SourceWriter writer, Kernel kernel)
+    {
+        var g = kernel.Geometry;
+        using (writer.Block("for (int oy = 0; oy < " + Literals.Int(g.OutputHeight) + "; oy++)"))
+        using (writer.Block("for (int tile = 0; tile < " + Literals.Int(kernel.Shape.Tiles) + "; tile++)"))
+        {
+            WriteTileStart(writer, g, kernel.Shape);
+            WriteTile(writer, kernel);
+            if (kernel.ChannelsLast)
+            {
+                writer.Line("// pixel oy · " + Literals.Int(g.OutputWidth) + " + ox + i, channels m … at y[pixel · " + Literals.Int(kernel.LanesTotal) + " + m]");
+                writer.Statement("int pixel = oy * " + Literals.Int(g.OutputWidth) + " + ox;");
+                writer.Statements(Accumulators(kernel.Shape).Select((a, i) => "lanes.Store(" + kernel.Activated(a) + ", ref output, " + ChannelsLastIndex(i, kernel.LanesTotal) + ");").ToArray());
+            }
+            else
+            {
+                writer.Statements(Accumulators(kernel.Shape).Select((a, i) => "lanes.Store(" + kernel.Activated(a) + ", ref scratch, " + Vector(i) + ");").ToArray());
+                WriteScatter(writer, kernel.Shape.Pixels, g.OutputPlane, "oy * " + Literals.Int(g.OutputWidth) + " + ox", kernel.Slots is not null);
+            }
+        }
+    }
+
+    /// <summary>Every pair of output rows in tiles, pooled 2×2: with 32 vector registers both rows at once where only live vectors are kept, else row by row.</summary>
+    private static void WritePooledRows(SourceWriter writer, Kernel kernel)
+    {
+        var g = kernel.Geometry;
+        var pooledWidth = g.OutputWidth / 2;
+        var pooledPlane = (g.OutputHeight / 2) * pooledWidth;
+        using (writer.Block("for (int py = 0; py < " + Literals.Int(g.OutputHeight / 2) + "; py++)"))
+        using (writer.Block("for (int tile = 0; tile < " + Literals.Int(kernel.Shape.Tiles) + "; tile++)"))
+        {
+            WriteTileStart(writer, g, kernel.Shape);
+            var pooledPixel = "py * " + Literals.Int(pooledWidth) + " + (ox >> 1)";
+            if (kernel.LiveVectorsOnly && kernel.HasWeights)
+            {
+                using (writer.Block("if (lanes.HasThirtyTwoRegisters)"))
+                {
+                    WritePooledRowPairTile(writer, kernel.Shape, g.PhaseWidth, kernel.Relu, kernel.ChannelsLast ? (pooledPixel, kernel.LanesTotal) : null);
+                }
+
+                using (writer.Block("else"))
+                {
+                    WritePooledRowByRow(writer, kernel, pooledPixel);
+                }
+            }
+            else
+            {
+                WritePooledRowByRow(writer, kernel, pooledPixel);
+            }
+
+            if (!kernel.ChannelsLast)
+            {
+                WriteScatter(writer, kernel.Shape.Pixels / 2, pooledPlane, pooledPixel, kernel.Slots is not null);
+            }
+        }
+    }
+
+    /// <summary>A pooled tile one row at a time: the top row's window maxima wait in scratch for the bottom row's.</summary>
+    private static void WritePooledRowByRow(SourceWriter writer, Kernel kernel, string pooledPixel)
+    {
+        var pairs = kernel.Shape.Pixels / 2;
+        var channelsLast = kernel.ChannelsLast;
+        using (writer.Block("for (int oy = 2 * py; oy < 2 * py + 2; oy++)"))
+        {
+            WriteTile(writer, kernel);
+            var activated = Accumulators(kernel.Shape).Select(kernel.Activated).ToList();
+            writer.Line("// The window's top row keeps max(top-left, top-right); the bottom row adds bottom-left, then bottom-right: the reference's order.");
+            using (writer.Block("if (oy == 2 * py)"))
+            {
+                writer.Statements(Enumerable.Range(0, pairs).Select(j =>
+                    "lanes.Store(lanes.MaxOf(" + activated[2 * j] + ", " + activated[(2 * j) + 1] + "), ref scratch, " + Vector(channelsLast ? j : pairs + j) + ");").ToArray());
+            }
+
+            using (writer.Block("else"))
+            {
+                if (channelsLast)
+                {
+                    writer.Statement("int pixel = " + pooledPixel + ";");
+                }
+
+                writer.Statements(Enumerable.Range(0, pairs).Select(j =>
+                    "lanes.Store(lanes.MaxOf(lanes.MaxOf(lanes.Load(ref scratch, " + Vector(channelsLast ? j : pairs + j) + "), " + activated[2 * j] + "), " + activated[(2 * j) + 1] + "), "
+                    + (channelsLast ? "ref output, " + ChannelsLastIndex(j, kernel.LanesTotal) : "ref scratch, " + Vector(j)) + ");").ToArray());
+            }
+        }
+    }
+
     /// <summary>Every weight of the kernel positions in use, zeros included: <c>[((block · C + c) · positions + position) · 16 + channel]</c>.</summary>
     private static float[] AllVectors(ConvOperation conv, IReadOnlyList<int> windows)
     {
@@ -264,16 +307,17 @@ internal static class SimdChannelsConvKernelEmitter
         writer.Statement("int ox = " + (shape.Tiles == 1 ? "0" : "tile == " + Literals.Int(shape.Tiles - 1) + " ? " + Literals.Int(shape.Covered - shape.Pixels) + " : tile * " + Literals.Int(shape.Pixels)) + ";");
 
     /// <summary>The accumulators of one tile at output row <c>oy</c>, columns <c>ox</c> …: bias, then every input channel's kernel positions.</summary>
-    private static void WriteTile(SourceWriter writer, SimdChannelsShape shape, int inputs, bool hasWeights, bool liveVectorsOnly, int positions, IReadOnlyList<int> windowOffsets, int channelStride, int phaseWidth)
+    private static void WriteTile(SourceWriter writer, Kernel kernel)
     {
-        var accumulators = Accumulators(shape).ToList();
+        var accumulators = Accumulators(kernel.Shape).ToList();
+        var phaseWidth = kernel.Geometry.PhaseWidth;
         writer.Statement("V " + string.Join(", ", accumulators.Select(a => a + " = b")) + ";");
-        if (!hasWeights)
+        if (!kernel.HasWeights)
         {
             return;
         }
 
-        if (liveVectorsOnly)
+        if (kernel.LiveVectorsOnly)
         {
             writer.Statement("int s = oy * " + Literals.Int(phaseWidth) + " + ox;");
             WriteLiveVectorLoop(writer, accumulators.Select((a, i) => (a, i)));
@@ -281,14 +325,14 @@ internal static class SimdChannelsConvKernelEmitter
         }
 
         writer.Statement("int s = oy * " + Literals.Int(phaseWidth) + " + ox, w = block;");
-        using (writer.Block("for (int c = 0; c < " + Literals.Int(inputs) + "; c++, s += " + Literals.Int(channelStride) + ", w += " + Literals.Int(positions * Block) + ")"))
+        using (writer.Block("for (int c = 0; c < " + Literals.Int(kernel.Inputs) + "; c++, s += " + Literals.Int(kernel.ChannelStride) + ", w += " + Literals.Int(kernel.Positions * Block) + ")"))
         {
             writer.Statement("V k;");
-            for (var position = 0; position < positions; position++)
+            for (var position = 0; position < kernel.Positions; position++)
             {
                 var statements = new List<string> { "k = lanes.Load(ref weights, w" + (position == 0 ? "" : " + " + Literals.Int(position * Block)) + ");" };
                 statements.AddRange(accumulators.Select((a, i) =>
-                    a + " = lanes.MultiplyAdd(lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s + " + Literals.Int(windowOffsets[position] + i) + ")), k, " + a + ");"));
+                    a + " = lanes.MultiplyAdd(lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s + " + Literals.Int(kernel.WindowOffsets[position] + i) + ")), k, " + a + ");"));
                 writer.Statements(statements.ToArray());
             }
         }
@@ -376,4 +420,31 @@ internal static class SimdChannelsConvKernelEmitter
     private static IEnumerable<string> Accumulators(SimdChannelsShape shape) => Enumerable.Range(0, shape.Pixels).Select(i => "a" + Literals.Int(i));
 
     private static string Vector(int i) => i == 0 ? "0" : i == 1 ? "lanes.Count" : Literals.Int(i) + " * lanes.Count";
+
+    /// <summary>What the writing methods share about one layer.</summary>
+    /// <param name="WindowOffsets">The input offset of each kernel position in use, from the tile's first pixel.</param>
+    /// <param name="Slots">As channel blocks, the channel of every lane (−1: empty); null where lane m is channel m.</param>
+    /// <param name="HasWeights">Whether any weight is nonzero (else the output is the bias).</param>
+    /// <param name="LiveVectorsOnly">Whether the table holds only the live 16-channel vectors, with their offsets.</param>
+    private sealed record Kernel(
+        ConvOperation Conv,
+        PoolOperation? Pool,
+        ConvGeometry Geometry,
+        SimdChannelsShape Shape,
+        int ChannelStride,
+        IReadOnlyList<int> WindowOffsets,
+        IReadOnlyList<int>? Slots,
+        bool HasWeights,
+        bool LiveVectorsOnly,
+        bool ChannelsLast,
+        bool Relu)
+    {
+        public int Inputs => Conv.InputChannelsPerGroup;
+
+        public int Positions => Shape.Windows.Count;
+
+        public int LanesTotal => Slots?.Count ?? Conv.OutputChannels;
+
+        public string Activated(string accumulator) => Relu ? "lanes.Relu(" + accumulator + ")" : accumulator;
+    }
 }

@@ -196,25 +196,24 @@ internal static class SimdConvKernelEmitter
         var pooledWidth = g.OutputWidth / 2;
         var perTile = PairsPerTile(pairs, MaxAccumulators);
         var perWideTile = PairsPerTile(pairs, WideTileAccumulators);
-        var target = planes ?? PooledTarget.Output(pairs * pooledWidth, pooledWidth);
-        var classes = tables.Residues.Count;
+        var pooled = new PooledTiles(g, tables, relu, planes ?? PooledTarget.Output(pairs * pooledWidth, pooledWidth), IntoPlanes: planes is not null);
         return CodePiece.Write(writer =>
         {
-            WriteTableComment(writer, layer, classes);
+            WriteTableComment(writer, layer, tables.Residues.Count);
             writer.Line("// Tiles of " + Pairs(perTile) + (perWideTile == perTile ? "" : " (" + Literals.Int(perWideTile) + " with 32 vector registers)")
                 + " of rows, two vectors a row from wide column c on, pooled in registers into pooled columns c/2 …" + (planes is null ? "" : " of " + planes.Description));
             using (writer.Block())
             {
                 writer.Statement("TLanes lanes = default;");
                 WriteTableLocals(writer, layer, tables);
-                writer.Statement("ref float output = ref " + target.Reference + ";");
+                writer.Statement("ref float output = ref " + pooled.Target.Reference + ";");
                 using (writer.Block(ConvKernelEmitter.Loop("m", "from", "to")))
                 {
                     writer.Statement("V b = lanes.Splat(" + (tables.HasBias ? "bias[m]" : "0f") + ");");
                     if (planes is null)
                     {
                         // The range's last channel keeps its vectors inside its own plane: the part after it may have written the next one already.
-                        writer.Statement("int limit = m == to - 1 ? to * " + Literals.Int(target.PlaneStride) + " : y.Length;");
+                        writer.Statement("int limit = m == to - 1 ? to * " + Literals.Int(pooled.Target.PlaneStride) + " : y.Length;");
                     }
 
                     var segment = "2 * lanes.Count";
@@ -227,7 +226,7 @@ internal static class SimdConvKernelEmitter
 
                         if (perWideTile == perTile)
                         {
-                            WriteTiles(perTile);
+                            WritePooledTiles(writer, pooled, perTile);
                         }
                         else
                         {
@@ -235,67 +234,75 @@ internal static class SimdConvKernelEmitter
                             // block-pruned CNN, 7 pairs instead of 2: 0.54 → 0.47 µs).
                             using (writer.Block("if (lanes.HasThirtyTwoRegisters)"))
                             {
-                                WriteTiles(perWideTile);
+                                WritePooledTiles(writer, pooled, perWideTile);
                             }
 
                             using (writer.Block("else"))
                             {
-                                WriteTiles(perTile);
+                                WritePooledTiles(writer, pooled, perTile);
                             }
                         }
                     }
                 }
             }
-
-            void WriteTiles(int tilePairs)
-            {
-                var rows = 2 * tilePairs;
-                using (writer.Block("for (int q = 0; q < " + Literals.Int(pairs) + "; q += " + Literals.Int(tilePairs) + ")"))
-                {
-                    writer.Statement("V " + string.Join(", ", Enumerable.Range(0, 2 * rows).Select(k => "a" + Literals.Int(k) + " = b")) + ";");
-                    if (tables.HasWeights)
-                    {
-                        writer.Statement("ref float s = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, q * " + Literals.Int(2 * g.PhaseWidth) + " + column);");
-                        for (var c = 0; c < classes; c++)
-                        {
-                            WritePooledResidueLoop(writer, rows, g.PhaseWidth, tables.Residues[c], "m * " + Literals.Int(classes) + (c == 0 ? "" : " + " + Literals.Int(c)));
-                        }
-                    }
-
-                    for (var pair = 0; pair < tilePairs; pair++)
-                    {
-                        WritePooledStore(pair);
-                    }
-                }
-            }
-
-            void WritePooledStore(int pair)
-            {
-                var (top0, top1, bottom0, bottom1) = ("a" + Literals.Int(4 * pair), "a" + Literals.Int((4 * pair) + 1), "a" + Literals.Int((4 * pair) + 2), "a" + Literals.Int((4 * pair) + 3));
-                var pooled = "p" + Literals.Int(pair);
-                writer.Statement("V " + pooled + " = " + RuntimeNames.Kernel("PoolWindows") + "(" + top0 + ", " + top1 + ", " + bottom0 + ", " + bottom1 + ", " + (relu ? "true" : "false") + ");");
-
-                var row = (pair == 0 ? "q" : "(q + " + Literals.Int(pair) + ")") + " * " + Literals.Int(target.RowStride) + " + (column >> 1)";
-                if (planes is not null)
-                {
-                    writer.Statement("lanes.Store(lanes.KeepFirst(" + pooled + ", valid), ref output, m * " + Literals.Int(target.PlaneStride) + " + " + row + ");");
-                    return;
-                }
-
-                var at = "o" + Literals.Int(pair);
-                writer.Statement("int " + at + " = m * " + Literals.Int(target.PlaneStride) + " + " + row + ";");
-                using (writer.Block("if (" + at + " + lanes.Count <= limit)"))
-                {
-                    writer.Statement("lanes.Store(" + pooled + ", ref output, " + at + ");");
-                }
-
-                using (writer.Block("else"))
-                {
-                    writer.Statement(RuntimeNames.LaneKernels + "StoreFirst(" + pooled + ", ref output, " + at + ", limit - " + at + ");");
-                }
-            }
         });
     }
+
+    /// <summary>The tiles of <paramref name="tilePairs"/> pairs of rows down the segment at <c>column</c>: accumulators, every residue class's taps, the pooled stores.</summary>
+    private static void WritePooledTiles(SourceWriter writer, PooledTiles pooled, int tilePairs)
+    {
+        var g = pooled.Geometry;
+        var classes = pooled.Tables.Residues.Count;
+        var rows = 2 * tilePairs;
+        using (writer.Block("for (int q = 0; q < " + Literals.Int(g.OutputHeight / 2) + "; q += " + Literals.Int(tilePairs) + ")"))
+        {
+            writer.Statement("V " + string.Join(", ", Enumerable.Range(0, 2 * rows).Select(k => "a" + Literals.Int(k) + " = b")) + ";");
+            if (pooled.Tables.HasWeights)
+            {
+                writer.Statement("ref float s = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, q * " + Literals.Int(2 * g.PhaseWidth) + " + column);");
+                for (var c = 0; c < classes; c++)
+                {
+                    WritePooledResidueLoop(writer, rows, g.PhaseWidth, pooled.Tables.Residues[c], "m * " + Literals.Int(classes) + (c == 0 ? "" : " + " + Literals.Int(c)));
+                }
+            }
+
+            for (var pair = 0; pair < tilePairs; pair++)
+            {
+                WritePooledStore(writer, pooled, pair);
+            }
+        }
+    }
+
+    /// <summary>Pair <paramref name="pair"/>'s windows pooled into one vector and stored: into planes its valid lanes, into the output within the channel's limit.</summary>
+    private static void WritePooledStore(SourceWriter writer, PooledTiles pooled, int pair)
+    {
+        var target = pooled.Target;
+        var (top0, top1, bottom0, bottom1) = ("a" + Literals.Int(4 * pair), "a" + Literals.Int((4 * pair) + 1), "a" + Literals.Int((4 * pair) + 2), "a" + Literals.Int((4 * pair) + 3));
+        var vector = "p" + Literals.Int(pair);
+        writer.Statement("V " + vector + " = " + RuntimeNames.Kernel("PoolWindows") + "(" + top0 + ", " + top1 + ", " + bottom0 + ", " + bottom1 + ", " + (pooled.Relu ? "true" : "false") + ");");
+
+        var row = (pair == 0 ? "q" : "(q + " + Literals.Int(pair) + ")") + " * " + Literals.Int(target.RowStride) + " + (column >> 1)";
+        if (pooled.IntoPlanes)
+        {
+            writer.Statement("lanes.Store(lanes.KeepFirst(" + vector + ", valid), ref output, m * " + Literals.Int(target.PlaneStride) + " + " + row + ");");
+            return;
+        }
+
+        var at = "o" + Literals.Int(pair);
+        writer.Statement("int " + at + " = m * " + Literals.Int(target.PlaneStride) + " + " + row + ";");
+        using (writer.Block("if (" + at + " + lanes.Count <= limit)"))
+        {
+            writer.Statement("lanes.Store(" + vector + ", ref output, " + at + ");");
+        }
+
+        using (writer.Block("else"))
+        {
+            writer.Statement(RuntimeNames.LaneKernels + "StoreFirst(" + vector + ", ref output, " + at + ", limit - " + at + ");");
+        }
+    }
+
+    /// <summary>What the pooled tiles of one layer share: its geometry and tables, the Relu, and where pooled vectors go.</summary>
+    private sealed record PooledTiles(ConvGeometry Geometry, TapTables Tables, bool Relu, PooledTarget Target, bool IntoPlanes);
 
     /// <summary>Accumulators of a pooled tile with 32 vector registers: as the channel kernels' two-row tiles, room for the weight and two loads.</summary>
     private const int WideTileAccumulators = 28;

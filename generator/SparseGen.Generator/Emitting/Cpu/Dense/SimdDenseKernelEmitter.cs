@@ -14,44 +14,22 @@ namespace SparseGen.Generator.Emitting.Cpu;
 /// </summary>
 internal static class SimdDenseKernelEmitter
 {
-
     public static void Emit(LayerContext layer, DenseOperation dense)
     {
         int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
         var rows = layer.LengthOf(dense.Output) / outFeatures;
         var accumulators = SimdDenseLayout.Accumulators(outFeatures);
         var padded = SimdDenseLayout.PaddedOutputs(outFeatures);
-
-        var kernels = layer.Kernels;
-        var wide = layer.Scratch.Own!.Value.Offset;
-        var table = new float[(long)inFeatures * padded];
-        for (var m = 0; m < outFeatures; m++)
-        {
-            for (var k = 0; k < inFeatures; k++)
-            {
-                table[((long)k * padded) + m] = dense.Weight.Data[((long)m * inFeatures) + k];
-            }
-        }
-
-        kernels.FloatTable(layer.TableName("Weights"), table);
-        var hasBias = CompressedRows.HasNonZeroBias(dense);
-        if (hasBias)
-        {
-            var bias = new float[padded];
-            Array.Copy(dense.Bias!, bias, outFeatures);
-            kernels.FloatTable(layer.TableName("Bias"), bias);
-        }
-
+        var hasBias = DeclareTables(layer, dense, padded);
         var relu = dense.Activation.Kind == ActivationKind.Relu;
         var skipZeroInputs = layer.Plan.SkipsZeroInputs(dense);
-        var names = Enumerable.Range(0, accumulators).Select(k => "a" + Literals.Int(k)).ToArray();
         var methods = layer.LaneMethods(new[]
         {
             layer.SpanLocal("x", dense.Input),
             layer.SpanLocal("y", dense.Output),
             "TLanes lanes = default;",
             "int strip = " + Literals.Int(accumulators) + " * lanes.Count;",
-            "ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(wide) + ");",
+            "ref float wide = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(arena), " + Literals.Int(layer.Scratch.Own!.Value.Offset) + ");",
         });
         methods.Add(CodePiece.Write(writer =>
         {
@@ -63,9 +41,6 @@ internal static class SimdDenseKernelEmitter
             }
 
             writer.Statement("ref float inputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);");
-            void WriteMultiplyAdds() =>
-                writer.Statements(names.Select((a, k) => a + " = lanes.MultiplyAdd(v, lanes.Load(ref row, " + (k == 0 ? "0" : Lane(k).Substring(3)) + "), " + a + ");").ToArray());
-
             if (skipZeroInputs)
             {
                 writer.Line("// The inputs come after a Relu, which leaves many at zero, and a zero input adds nothing (every weight is finite):");
@@ -78,40 +53,12 @@ internal static class SimdDenseKernelEmitter
             {
                 if (skipZeroInputs)
                 {
-                    writer.Statement("int count = 0;");
-                    using (writer.Block(ConvKernelEmitter.Loop("k", 0, inFeatures)))
-                    {
-                        writer.Statement("global::System.Runtime.CompilerServices.Unsafe.Add(ref liveInputs, count) = k;");
-                        writer.Statement("count += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + ") != 0f ? 1 : 0;");
-                    }
+                    WriteGatherLiveInputs(writer, inFeatures);
                 }
 
                 using (writer.Block("for (int p = 0; p < " + Literals.Int(outFeatures) + "; p += strip)"))
                 {
-                    writer.Statements(names.Select((a, k) => "V " + a + " = " + (hasBias ? "lanes.Load(ref bias, p" + Lane(k) + ")" : "lanes.Splat(0f)") + ";").ToArray());
-                    if (skipZeroInputs)
-                    {
-                        writer.Statement("ref float strip0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, p);");
-                        using (writer.Block("for (int n = 0; n < count; n++)"))
-                        {
-                            writer.Statement("int k = global::System.Runtime.CompilerServices.Unsafe.Add(ref liveInputs, n);");
-                            writer.Statement("V v = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + "));");
-                            writer.Statement("ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref strip0, k * " + Literals.Int(padded) + ");");
-                            WriteMultiplyAdds();
-                        }
-                    }
-                    else
-                    {
-                        writer.Statement("ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, p);");
-                        using (writer.Block(ConvKernelEmitter.Loop("k", 0, inFeatures)))
-                        {
-                            writer.Statement("V v = lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + "));");
-                            WriteMultiplyAdds();
-                            writer.Statement("row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, " + Literals.Int(padded) + ");");
-                        }
-                    }
-
-                    writer.Statements(names.Select((a, k) => "lanes.Store(" + a + ", ref wide, p" + Lane(k) + ");").ToArray());
+                    WriteStrip(writer, inFeatures, padded, accumulators, hasBias, skipZeroInputs);
                 }
 
                 writer.Statement(RuntimeNames.Kernel("StoreRows") + "(ref wide, y, " + IndexExpression.Of(0, (outFeatures, "r")) + ", 1, " + Literals.Int(outFeatures) + ", "
@@ -121,10 +68,80 @@ internal static class SimdDenseKernelEmitter
 
         if (dense.Activation.Kind is not (ActivationKind.None or ActivationKind.Relu))
         {
-            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(kernels, dense.Activation, "y", layer.LengthOf(dense.Output), inLanes: true));
+            methods.Add(ElementwiseKernelEmitter.ActivateInPlace(layer.Kernels, dense.Activation, "y", layer.LengthOf(dense.Output), inLanes: true));
         }
 
         methods.Finish();
+    }
+
+    /// <summary>The weight table (input-major, outputs padded to <paramref name="padded"/>) and, where some bias is not zero, the bias; whether there is one.</summary>
+    private static bool DeclareTables(LayerContext layer, DenseOperation dense, int padded)
+    {
+        int inFeatures = dense.InputFeatures, outFeatures = dense.OutputFeatures;
+        var table = new float[(long)inFeatures * padded];
+        for (var m = 0; m < outFeatures; m++)
+        {
+            for (var k = 0; k < inFeatures; k++)
+            {
+                table[((long)k * padded) + m] = dense.Weight.Data[((long)m * inFeatures) + k];
+            }
+        }
+
+        layer.Kernels.FloatTable(layer.TableName("Weights"), table);
+        if (!CompressedRows.HasNonZeroBias(dense))
+        {
+            return false;
+        }
+
+        var bias = new float[padded];
+        Array.Copy(dense.Bias!, bias, outFeatures);
+        layer.Kernels.FloatTable(layer.TableName("Bias"), bias);
+        return true;
+    }
+
+    /// <summary>The indices of row r's nonzero inputs into <c>liveInputs</c>, their number into <c>count</c>.</summary>
+    private static void WriteGatherLiveInputs(SourceWriter writer, int inFeatures)
+    {
+        writer.Statement("int count = 0;");
+        using (writer.Block(ConvKernelEmitter.Loop("k", 0, inFeatures)))
+        {
+            writer.Statement("global::System.Runtime.CompilerServices.Unsafe.Add(ref liveInputs, count) = k;");
+            writer.Statement("count += global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + ") != 0f ? 1 : 0;");
+        }
+    }
+
+    /// <summary>One strip of outputs p …: its accumulators, every (live) input's row of weights multiplied in, and the store into wide.</summary>
+    private static void WriteStrip(SourceWriter writer, int inFeatures, int padded, int accumulators, bool hasBias, bool skipZeroInputs)
+    {
+        var names = Enumerable.Range(0, accumulators).Select(k => "a" + Literals.Int(k)).ToArray();
+        var input = "lanes.Splat(global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, " + IndexExpression.Of(0, (inFeatures, "r"), (1, "k")) + "))";
+        void WriteMultiplyAdds() =>
+            writer.Statements(names.Select((a, k) => a + " = lanes.MultiplyAdd(v, lanes.Load(ref row, " + (k == 0 ? "0" : Lane(k).Substring(3)) + "), " + a + ");").ToArray());
+
+        writer.Statements(names.Select((a, k) => "V " + a + " = " + (hasBias ? "lanes.Load(ref bias, p" + Lane(k) + ")" : "lanes.Splat(0f)") + ";").ToArray());
+        if (skipZeroInputs)
+        {
+            writer.Statement("ref float strip0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, p);");
+            using (writer.Block("for (int n = 0; n < count; n++)"))
+            {
+                writer.Statement("int k = global::System.Runtime.CompilerServices.Unsafe.Add(ref liveInputs, n);");
+                writer.Statement("V v = " + input + ";");
+                writer.Statement("ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref strip0, k * " + Literals.Int(padded) + ");");
+                WriteMultiplyAdds();
+            }
+        }
+        else
+        {
+            writer.Statement("ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, p);");
+            using (writer.Block(ConvKernelEmitter.Loop("k", 0, inFeatures)))
+            {
+                writer.Statement("V v = " + input + ";");
+                WriteMultiplyAdds();
+                writer.Statement("row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref row, " + Literals.Int(padded) + ");");
+            }
+        }
+
+        writer.Statements(names.Select((a, k) => "lanes.Store(" + a + ", ref wide, p" + Lane(k) + ");").ToArray());
     }
 
     private static string Lane(int k) => k == 0 ? "" : k == 1 ? " + lanes.Count" : " + " + Literals.Int(k) + " * lanes.Count";
