@@ -119,7 +119,7 @@ public sealed class GeneratorPipelineTests
 
         var (_, second, _) = harness.Run(compilation.Clone(), driver);
 
-        foreach (var name in new[] { TrackingNames.Requests, TrackingNames.ModelFiles, TrackingNames.Keys, TrackingNames.Generated, TrackingNames.Sources })
+        foreach (var name in new[] { TrackingNames.Requests, TrackingNames.ModelFiles, TrackingNames.LoadedModels, TrackingNames.ModelPaths, TrackingNames.Keys, TrackingNames.ClassModels, TrackingNames.Generated, TrackingNames.Sources })
         {
             var reasons = second.Results[0].TrackedSteps[name].SelectMany(step => step.Outputs).Select(output => output.Reason).ToArray();
             Assert.NotEmpty(reasons);
